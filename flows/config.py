@@ -1,0 +1,173 @@
+"""Load and validate the newswatch TOML config: outlets, watchlists, channels, database."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from alerts.query import QueryError, parse_query
+
+DEFAULT_CONFIG = "newswatch.toml"
+DEFAULT_DATABASE = "sqlite:///newswatch.db"
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class ConfigError(Exception):
+    """The config cannot be used; the message names the file, the key path and the problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Outlet(_Strict):
+    """One outlet to follow and where to discover its articles."""
+
+    name: str = Field(min_length=1)
+    feeds: list[str] = []
+    sitemaps: list[str] = []
+    pages: list[str] = []
+    allow: str | None = None  # regex an article URL must match
+
+    @field_validator("feeds", "sitemaps", "pages")
+    @classmethod
+    def _http_only(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if not re.match(r"^https?://[^/\s]+", url):
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        return urls
+
+    @field_validator("allow")
+    @classmethod
+    def _valid_regex(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+        return pattern
+
+    @model_validator(mode="after")
+    def _has_a_source(self) -> Outlet:
+        if not (self.feeds or self.sitemaps or self.pages):
+            raise ValueError("an outlet needs at least one of feeds, sitemaps or pages")
+        return self
+
+
+class Watchlist(_Strict):
+    """A named query and the channels its alerts go to."""
+
+    name: str = Field(min_length=1)
+    query: str
+    notify: list[str] = []
+
+    @field_validator("query")
+    @classmethod
+    def _valid_query(cls, query: str) -> str:
+        try:
+            parse_query(query)
+        except QueryError as exc:
+            raise ValueError(f"invalid query: {exc}") from None
+        return query
+
+
+class Crawl(_Strict):
+    """How politely and how long to crawl."""
+
+    user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
+    timeout_seconds: float = Field(default=600, gt=0)  # wall clock for one crawl subprocess
+    download_timeout: float = Field(default=30, gt=0)
+    concurrency_per_domain: int = Field(default=2, ge=1)
+    delay_seconds: float = Field(default=0.5, ge=0)
+    max_page_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+
+
+class Config(_Strict):
+    """The whole validated config."""
+
+    database: str = DEFAULT_DATABASE
+    schedule: str = "*/15 * * * *"  # cron, used by `newswatch serve`
+    channels: dict[str, str] = {}
+    crawl: Crawl = Crawl()
+    outlets: list[Outlet] = []
+    watchlists: list[Watchlist] = []
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Config:
+        for kind, items in (("outlets", self.outlets), ("watchlists", self.watchlists)):
+            names = [item.name for item in items]
+            duplicates = sorted({n for n in names if names.count(n) > 1})
+            if duplicates:
+                raise ValueError(f"duplicate {kind} name(s): {', '.join(duplicates)}")
+        for i, watchlist in enumerate(self.watchlists):
+            for j, channel in enumerate(watchlist.notify):
+                if channel not in self.channels:
+                    raise ValueError(
+                        f"watchlists[{i}].notify[{j}]: channel {channel!r} is not defined "
+                        f"in [channels] (defined: {', '.join(sorted(self.channels)) or 'none'})"
+                    )
+        return self
+
+
+def config_path(path: str | os.PathLike | None) -> Path:
+    """The config file to use: the given path, else $NEWSWATCH_CONFIG, else newswatch.toml."""
+    return Path(path or os.environ.get("NEWSWATCH_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_config(path: str | os.PathLike, env: dict[str, str] | None = None) -> Config:
+    """Read, expand ${VAR}s in and validate a config file; raise ConfigError naming the fault."""
+    env = dict(os.environ if env is None else env)
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_config(raw, source=str(path), env=env)
+
+
+def parse_config(raw: dict[str, Any], source: str, env: dict[str, str]) -> Config:
+    """Validate an already-decoded config mapping; `source` names it in errors."""
+    expanded = _expand(raw, env, source, path="")
+    if env.get("NEWSWATCH_DATABASE_URL"):
+        expanded["database"] = env["NEWSWATCH_DATABASE_URL"]
+    try:
+        return Config.model_validate(expanded)
+    except ValidationError as exc:
+        raise ConfigError("\n".join(_describe(exc, source))) from None
+
+
+def _expand(value: Any, env: dict[str, str], source: str, path: str) -> Any:
+    if isinstance(value, dict):
+        return {k: _expand(v, env, source, f"{path}.{k}" if path else k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v, env, source, f"{path}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, str):
+        missing = [name for name in _ENV_REF.findall(value) if name not in env]
+        if missing:
+            raise ConfigError(
+                f"{source}: {path}: environment variable ${{{missing[0]}}} is not set"
+            )
+        return _ENV_REF.sub(lambda m: env[m.group(1)], value)
+    return value
+
+
+def _describe(exc: ValidationError, source: str) -> list[str]:
+    lines = []
+    for error in exc.errors():
+        location = "".join(
+            f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"]
+        ).lstrip(".")
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        lines.append(f"{source}: {location or '(top level)'}: {message}")
+    return lines
