@@ -1,0 +1,198 @@
+"""The `newswatch` command line: the composition root that builds what each command needs."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.config import Config, ConfigError, config_path, load_config
+
+app = typer.Typer(help="Monitor news outlets and alert on watchlist matches.", no_args_is_help=True)
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Config TOML (default: $NEWSWATCH_CONFIG or newswatch.toml)"),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per line")]
+
+# Telemetry off and a generous ephemeral-server start-up: set before Prefect is imported.
+_ENV_DEFAULTS = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+}
+
+
+def main() -> None:
+    """Console-script entry point."""
+    for key, value in _ENV_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    app()
+
+
+def _load(config: Path | None) -> tuple[Path, Config]:
+    path = config_path(config)
+    try:
+        return path, load_config(path)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def check(config: ConfigOption = None) -> None:
+    """Validate a config and say precisely what is wrong."""
+    from alerts.notify import ChannelError, make_notifier
+
+    path, cfg = _load(config)
+    problems = []
+    for name, url in cfg.channels.items():
+        try:
+            make_notifier(url)
+        except ChannelError as exc:
+            problems.append(f"{path}: channels.{name}: {exc}")
+    if problems:
+        typer.echo("\n".join(f"error: {p}" for p in problems), err=True)
+        raise typer.Exit(2)
+    typer.echo(
+        f"{path}: OK — {len(cfg.outlets)} outlets, {len(cfg.watchlists)} watchlists, "
+        f"{len(cfg.channels)} channels"
+    )
+
+
+@app.command()
+def run(config: ConfigOption = None) -> None:
+    """Run one monitoring cycle now and print a short summary."""
+    path, _ = _load(config)
+    summary = _run_cycle(path)
+    typer.echo(summary.text())
+
+
+def _run_cycle(path: Path):  # -> RunSummary; imported lazily so `check` stays fast
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from flows.monitor import CycleFailed, monitor
+
+    try:
+        return monitor(config_path=str(path))
+    except CycleFailed as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as exc:
+        # The driver's message can quote the URL; print only the error class and its reason.
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        typer.echo(f"error: database unavailable: {type(exc).__name__}: {reason}", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def serve(config: ConfigOption = None) -> None:
+    """Run the cycle on the config's cron schedule in this process (Ctrl-C stops)."""
+    path, cfg = _load(config)
+    from flows.monitor import monitor
+
+    monitor.serve(
+        name="newswatch-serve",
+        cron=cfg.schedule,
+        parameters={"config_path": str(path.resolve())},
+    )
+
+
+@app.command()
+def demo(
+    workdir: Annotated[Path, typer.Option(help="Where the demo keeps its database")] = Path(
+        ".newswatch/demo"
+    ),
+) -> None:
+    """Run the whole pipeline offline against a bundled sample news site on 127.0.0.1."""
+    from flows.demo import run_demo
+
+    run_demo(workdir, typer.echo)
+
+
+@app.command()
+def articles(
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many, newest first")] = None,
+) -> None:
+    """List stored articles."""
+    from storage.articles import list_articles
+
+    rows = _query(config, lambda s: list_articles(s, outlet=outlet, limit=limit))
+    for row in rows:
+        if as_json:
+            typer.echo(_json_line(asdict(row)))
+        else:
+            when = row.published_at.strftime("%Y-%m-%d %H:%M") if row.published_at else "?"
+            typer.echo(f"{when}  {row.outlet}  {row.title}  (v{row.version_count})  {row.url}")
+
+
+@app.command()
+def alerts(
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    status: Annotated[str | None, typer.Option(help="pending or sent")] = None,
+) -> None:
+    """List alerts: owed (pending) and sent."""
+    from storage.outbox import list_alerts
+
+    for row in _query(config, lambda s: list_alerts(s, status=status)):
+        if as_json:
+            typer.echo(_json_line(asdict(row)))
+        else:
+            error = f"  last error: {row.last_error}" if row.last_error else ""
+            typer.echo(f"{row.status:7}  {row.watchlist}  {row.channel}  {row.url}"
+                       f"  attempts={row.attempts}{error}")
+
+
+@app.command()
+def versions(url: str, config: ConfigOption = None) -> None:
+    """Show the stored versions of one article and what changed between them."""
+    from storage.articles import article_versions, version_diff
+
+    rows = _query(config, lambda s: article_versions(s, url))
+    if not rows:
+        typer.echo(f"error: no article stored at {url}", err=True)
+        raise typer.Exit(1)
+    for older, newer in zip([None, *rows], rows, strict=False):
+        typer.echo(f"version {newer.version}  fetched {newer.fetched_at:%Y-%m-%d %H:%M}  "
+                   f"{newer.title}")
+        if older is not None:
+            typer.echo(version_diff(older.text, newer.text,
+                                    f"v{older.version}", f"v{newer.version}"))
+
+
+def _query(config: Path | None, fetch):
+    from sqlalchemy.orm import Session
+
+    from storage.db import make_engine, migrate
+
+    _, cfg = _load(config)
+    engine = make_engine(cfg.database)
+    try:
+        migrate(engine)
+        with Session(engine) as session:
+            return fetch(session)
+    finally:
+        engine.dispose()
+
+
+def _json_line(data: dict) -> str:
+    return json.dumps(data, default=_json_default, ensure_ascii=False)
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+if __name__ == "__main__":
+    main()

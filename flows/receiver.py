@@ -1,0 +1,59 @@
+"""A tiny HTTP receiver for alerts posted by apprise's json:// (the demo's and the tests' inbox)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+
+
+class AlertReceiver:
+    """Collects JSON POST bodies on 127.0.0.1; `status` can be set to simulate a failing channel."""
+
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.status = 200
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        """The apprise URL that posts to this receiver."""
+        assert self._server, "receiver not started"
+        return f"json://127.0.0.1:{self._server.server_address[1]}/alerts"
+
+    def start(self) -> AlertReceiver:
+        """Listen on a free loopback port in a background thread."""
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if receiver.status == 200:
+                    with receiver._lock:
+                        receiver.received.append(json.loads(body or b"{}"))
+                self.send_response(receiver.status)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening."""
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self) -> AlertReceiver:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,204 @@
+"""Article storage: upsert by canonical URL, keep every text version, list and diff them."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from spiders.items import ArticleRecord
+from storage.db import dialect_insert
+from storage.models import Article, ArticleVersion
+
+ChangeKind = Literal["new", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class ArticleChange:
+    """What storing one record did: a new article, a new version, or nothing new."""
+
+    article_id: int
+    kind: ChangeKind
+    version: int  # the article's current version after the upsert
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One stored article as listed by the CLI."""
+
+    url: str
+    outlet: str
+    title: str
+    author: str | None
+    published_at: datetime | None
+    text: str
+    first_seen_at: datetime
+    version_count: int
+
+
+@dataclass(frozen=True)
+class Version:
+    """One stored text of an article."""
+
+    version: int
+    title: str
+    text: str
+    content_hash: str
+    fetched_at: datetime
+
+
+def known_urls(session: Session, outlets: Iterable[str] | None = None) -> set[str]:
+    """Canonical URLs already stored, optionally only those of the given outlets."""
+    query = select(Article.url)
+    if outlets is not None:
+        query = query.where(Article.outlet.in_(list(outlets)))
+    return set(session.scalars(query))
+
+
+def upsert_article(session: Session, record: ArticleRecord, seen_at: datetime) -> ArticleChange:
+    """Store a crawled record: insert it, bump last_seen_at, or add a version if its text changed."""
+    content_hash = record.content_hash
+    article_id = _insert_if_new(session, record, content_hash, seen_at)
+    if article_id is not None:
+        session.add(_version_row(article_id, 1, record, content_hash, seen_at))
+        session.flush()
+        return ArticleChange(article_id=article_id, kind="new", version=1)
+
+    # Lock the row so two writers cannot both append the same version number.
+    article = session.scalars(
+        select(Article).where(Article.url == record.url).with_for_update()
+    ).one()
+    current = _current_version(session, article.id)
+    article.last_seen_at = max(article.last_seen_at, seen_at)
+    if article.content_hash == content_hash:
+        session.flush()
+        return ArticleChange(article_id=article.id, kind="unchanged", version=current)
+
+    _apply_record(article, record, content_hash)
+    article.updated_at = seen_at
+    session.add(_version_row(article.id, current + 1, record, content_hash, seen_at))
+    session.flush()
+    return ArticleChange(article_id=article.id, kind="updated", version=current + 1)
+
+
+def _insert_if_new(
+    session: Session, record: ArticleRecord, content_hash: str, seen_at: datetime
+) -> int | None:
+    # ON CONFLICT DO NOTHING rather than select-then-insert: a concurrent run storing the same
+    # URL makes this a no-op (None) instead of an IntegrityError that would poison the session.
+    values = {
+        "url": record.url,
+        "outlet": record.outlet,
+        "title": record.title,
+        "author": record.author,
+        "published_at": record.published_at,
+        "language": record.language,
+        "text": record.text,
+        "content_hash": content_hash,
+        "first_seen_at": seen_at,
+        "last_seen_at": seen_at,
+        "updated_at": seen_at,
+    }
+    statement = (
+        dialect_insert(session, Article)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["url"])
+        .returning(Article.id)
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
+def _apply_record(article: Article, record: ArticleRecord, content_hash: str) -> None:
+    article.outlet = record.outlet
+    article.title = record.title
+    article.text = record.text
+    article.content_hash = content_hash
+    # An update that lost its byline or date keeps the ones seen before.
+    article.author = record.author or article.author
+    article.published_at = record.published_at or article.published_at
+    article.language = record.language or article.language
+
+
+def _version_row(
+    article_id: int, version: int, record: ArticleRecord, content_hash: str, fetched_at: datetime
+) -> ArticleVersion:
+    return ArticleVersion(
+        article_id=article_id,
+        version=version,
+        title=record.title,
+        text=record.text,
+        content_hash=content_hash,
+        fetched_at=fetched_at,
+    )
+
+
+def _current_version(session: Session, article_id: int) -> int:
+    query = select(func.max(ArticleVersion.version)).where(
+        ArticleVersion.article_id == article_id
+    )
+    return session.scalar(query) or 0
+
+
+def list_articles(
+    session: Session, outlet: str | None = None, limit: int | None = None
+) -> list[ArticleSummary]:
+    """Stored articles, newest first (by publish date, else first seen), with version counts."""
+    version_count = (
+        select(func.count(ArticleVersion.id))
+        .where(ArticleVersion.article_id == Article.id)
+        .correlate(Article)
+        .scalar_subquery()
+    )
+    query = select(Article, version_count).order_by(
+        func.coalesce(Article.published_at, Article.first_seen_at).desc(), Article.id.desc()
+    )
+    if outlet is not None:
+        query = query.where(Article.outlet == outlet)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        ArticleSummary(
+            url=article.url,
+            outlet=article.outlet,
+            title=article.title,
+            author=article.author,
+            published_at=article.published_at,
+            text=article.text,
+            first_seen_at=article.first_seen_at,
+            version_count=count,
+        )
+        for article, count in session.execute(query)
+    ]
+
+
+def article_versions(session: Session, url: str) -> list[Version]:
+    """Every stored text of the article at this canonical URL, oldest first; [] if unknown."""
+    query = (
+        select(ArticleVersion)
+        .join(Article, Article.id == ArticleVersion.article_id)
+        .where(Article.url == url)
+        .order_by(ArticleVersion.version)
+    )
+    return [
+        Version(
+            version=row.version,
+            title=row.title,
+            text=row.text,
+            content_hash=row.content_hash,
+            fetched_at=row.fetched_at,
+        )
+        for row in session.scalars(query)
+    ]
+
+
+def version_diff(old: str, new: str, old_label: str, new_label: str) -> str:
+    """A unified line diff of two texts; empty when they are equal."""
+    lines = difflib.unified_diff(
+        old.splitlines(), new.splitlines(), fromfile=old_label, tofile=new_label, lineterm=""
+    )
+    return "\n".join(lines)
