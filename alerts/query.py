@@ -7,6 +7,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import NamedTuple
 
 # \w alone would split a decomposed "e\u0301" in two; combining marks stay inside a word.
 _WORD = re.compile(r"[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
@@ -63,7 +64,7 @@ class Query:
     source: str
     root: Node
     terms: tuple[Term, ...]  # every distinct term, in query order
-    positive: tuple[Term, ...]  # the distinct terms not under any NOT
+    positive: tuple[Term, ...]  # the distinct terms that count for a match (not negated)
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,7 @@ class Match:
     snippet: str
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     kind: str  # "(", ")", "AND", "OR", "NOT", "-" or "TERM"
     pos: int  # 1-based, as reported in errors
     term: Term | None = None
@@ -188,23 +188,20 @@ class _Parser:
 
 
 def _missing_operand(after: _Token | None, found: _Token | None) -> str:
-    """Explain an operand missing after `after` (an operator or "("), where `found` stands."""
-    if after is None:
-        if found is None:
-            return "empty query"
-        if found.kind == ")":
-            return f"unbalanced parenthesis at position {found.pos}"
+    """Explain an operand missing after `after` (an operator, "(" or None), where `found` stands."""
+    if found is not None and found.kind in ("AND", "OR") and (after is None or after.kind == "("):
         return f"{found.kind} with nothing before it at position {found.pos}"
-    if after.kind == "(":
-        if found is not None and found.kind == ")":
+    if after is None or after.kind == "(":
+        if after is not None and found is not None:  # found is ")"
             return f"empty parentheses at position {after.pos}"
-        return f"unbalanced parenthesis at position {after.pos}"
+        where = after or found  # a "(" never closed, or a ")" never opened
+        return f"unbalanced parenthesis at position {where.pos if where else 0}"
     name = "'-'" if after.kind == "-" else after.kind
     return f"{name} with nothing after it at position {after.pos}"
 
 
 def _collect(node: Node, negated: bool, out: dict[Term, bool]) -> None:
-    """Map each distinct term, in query order, to whether it is ever positive (under no NOT or two)."""
+    """Map each distinct term, in query order, to whether it is positive (not negated) anywhere."""
     if isinstance(node, Term):
         out[node] = out.get(node, False) or not negated
     elif isinstance(node, Not):

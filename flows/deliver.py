@@ -45,10 +45,10 @@ def deliver_pending(
             # Marked right after each send: a crash re-sends at most the one in flight.
             with Session(engine) as session, session.begin():
                 if outcome.ok:
-                    mark_sent(session, alert.id, now())
+                    mark_sent(session, alert.alert_id, now())
                     sent[alert.outlet] += 1
                 else:
-                    mark_failed(session, alert.id, outcome.error or "unknown error", now())
+                    mark_failed(session, alert.alert_id, outcome.error or "unknown error", now())
                     failed += 1
     return DeliveryReport(sent_by_outlet=sent, failed=failed, pending=failed)
 
@@ -68,7 +68,7 @@ def _sender(url: str | None, channel: str) -> Callable[[PendingAlert], Delivery]
         if outcome.ok:
             return outcome
         error = _scrub(outcome.error or "", url)
-        log.warning("alert %s to %s failed: %s", alert.id, masked(url), error)
+        log.warning("alert %s to %s failed: %s", alert.alert_id, masked(url), error)
         return Delivery(ok=False, error=error)
 
     return deliver

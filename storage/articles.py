@@ -61,7 +61,7 @@ def known_urls(session: Session, outlets: Iterable[str] | None = None) -> set[st
 
 
 def upsert_article(session: Session, record: ArticleRecord, seen_at: datetime) -> ArticleChange:
-    """Store a crawled record: insert it, bump last_seen_at, or add a version if its text changed."""
+    """Store a crawled record: insert it, bump last_seen_at, or add a version if it changed."""
     content_hash = record.content_hash
     article_id = _insert_if_new(session, record, content_hash, seen_at)
     if article_id is not None:
@@ -138,9 +138,7 @@ def _version_row(
 
 
 def _current_version(session: Session, article_id: int) -> int:
-    query = select(func.max(ArticleVersion.version)).where(
-        ArticleVersion.article_id == article_id
-    )
+    query = select(func.max(ArticleVersion.version)).where(ArticleVersion.article_id == article_id)
     return session.scalar(query) or 0
 
 

@@ -86,9 +86,7 @@ def enqueue_alerts(
 
 def has_alerted(session: Session, article_id: int, watchlist: str) -> bool:
     """Whether any alert (pending or sent, on any channel) exists for this article and watchlist."""
-    query = select(
-        exists().where(Alert.article_id == article_id, Alert.watchlist == watchlist)
-    )
+    query = select(exists().where(Alert.article_id == article_id, Alert.watchlist == watchlist))
     return bool(session.scalar(query))
 
 

@@ -25,12 +25,15 @@ def postgres_admin() -> Iterator[Engine]:
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+        problem = None
     except Exception as exc:
+        problem = f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+    if problem is not None:
         engine.dispose()
         # Fail, never skip: a silently skipped backend is an untested backend.
         pytest.fail(
-            f"PostgreSQL is unreachable at {mask_url(POSTGRES_URL)} ({exc.__class__.__name__}:"
-            f" {exc}). Start it, or set NEWSWATCH_TEST_POSTGRES_URL.",
+            f"PostgreSQL is unreachable at {mask_url(POSTGRES_URL)} ({problem})."
+            " Start it, or point NEWSWATCH_TEST_POSTGRES_URL at a server.",
             pytrace=False,
         )
     yield engine

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-
-from alembic import context
 from typing import Any
 
+from alembic import context
 from sqlalchemy import Connection
 
-from storage.db import VERSION_TABLE, make_engine, mask_url
+from storage.db import VERSION_TABLE, make_engine, mask_url, normalize_url
 from storage.models import Base, UTCDateTime
 
 URL_ENV = "NEWSWATCH_DATABASE_URL"
@@ -44,7 +43,7 @@ def _database_url() -> str:
 def run_offline() -> None:
     """Emit SQL for the URL's dialect without connecting (`alembic upgrade --sql`)."""
     context.configure(
-        url=_database_url(),
+        url=normalize_url(_database_url()),
         target_metadata=Base.metadata,
         version_table=VERSION_TABLE,
         literal_binds=True,

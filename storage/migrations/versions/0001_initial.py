@@ -55,9 +55,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_article_versions"),
-        sa.UniqueConstraint(
-            "article_id", "version", name="uq_article_versions_article_id_version"
-        ),
+        sa.UniqueConstraint("article_id", "version", name="uq_article_versions_article_id_version"),
     )
 
     op.create_table(

@@ -1,0 +1,83 @@
+"""Config loading: every kind of bad config is refused with the file, key path and reason."""
+
+from pathlib import Path
+
+import pytest
+
+from flows.config import ConfigError, load_config
+
+GOOD = """
+database = "sqlite:///x.db"
+[channels]
+newsroom = "json://127.0.0.1:9/hook?token=${TOKEN}"
+[[outlets]]
+name = "Example"
+feeds = ["http://127.0.0.1:8000/feed.xml"]
+allow = "/news/"
+[[watchlists]]
+name = "syria"
+query = '(Russia OR Kremlin) AND Syria'
+notify = ["newsroom"]
+"""
+
+BAD_CASES = {
+    "unknown top-level key": (GOOD + "colour = 'blue'\n", "colour: unknown key"),
+    "unknown outlet key": (
+        GOOD.replace('allow = "/news/"', 'allow = "/news/"\nfeed = "x"'),
+        "outlets[0].feed: unknown key",
+    ),
+    "wrong type": (GOOD.replace('feeds = ["http://127.0.0.1:8000/feed.xml"]', "feeds = 3"),
+                   "outlets[0].feeds"),
+    "bad regex": (GOOD.replace('"/news/"', '"/news/(["'), "outlets[0].allow: invalid regular"),
+    "bad query": (GOOD.replace("AND Syria'", "AND (Syria'"), "watchlists[0].query: invalid query"),
+    "missing channel": (GOOD.replace('["newsroom"]', '["desk"]'),
+                        "channel 'desk' is not defined"),
+    "unset variable": (GOOD.replace("${TOKEN}", "${NOT_SET_ANYWHERE}"),
+                       "channels.newsroom: environment variable ${NOT_SET_ANYWHERE} is not set"),
+    "not a URL": (GOOD.replace("http://127.0.0.1:8000/feed.xml", "file:///etc/passwd"),
+                  "is not an http(s) URL"),
+    "no sources": (GOOD.replace('feeds = ["http://127.0.0.1:8000/feed.xml"]', ""),
+                   "at least one of feeds, sitemaps or pages"),
+    "invalid TOML": ("database = ", "not valid TOML"),
+}
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "newswatch.toml"
+    path.write_text(text)
+    return path
+
+
+def test_good_config_loads_and_expands_variables(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD), env={"TOKEN": "s3cret"})
+    assert config.channels["newsroom"] == "json://127.0.0.1:9/hook?token=s3cret"
+    assert config.outlets[0].allow == "/news/"
+    assert config.watchlists[0].notify == ["newsroom"]
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CASES))
+def test_bad_config_names_file_key_and_problem(tmp_path: Path, case: str) -> None:
+    text, expected = BAD_CASES[case]
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={"TOKEN": "s3cret"})
+    assert str(path) in str(err.value)
+    assert expected in str(err.value)
+    assert "s3cret" not in str(err.value)
+
+
+def test_database_url_from_environment_wins(tmp_path: Path) -> None:
+    env = {"TOKEN": "x", "NEWSWATCH_DATABASE_URL": "postgresql+psycopg://u@127.0.0.1/test"}
+    assert load_config(write(tmp_path, GOOD), env=env).database.startswith("postgresql")
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.toml", env={})
+
+
+def test_shipped_config_is_valid() -> None:
+    config = load_config(Path(__file__).parent.parent / "newswatch.toml", env={})
+    names = {o.name for o in config.outlets}
+    assert {"The Independent", "The Moscow Times", "Newsweek"} <= names
+    assert config.watchlists
