@@ -67,3 +67,37 @@ def engine(database_url: str) -> Iterator[Engine]:
     migrate(engine)
     yield engine
     engine.dispose()
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on (for servers that can't bind port 0, and dead ones)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SmtpInbox:
+    """An aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
+        from email import message_from_bytes
+
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[SmtpInbox, str]]:
+    """A real SMTP server on 127.0.0.1 and the apprise mailto:// URL that delivers to it."""
+    from aiosmtpd.controller import Controller
+
+    inbox, port = SmtpInbox(), free_port()  # aiosmtpd's readiness check cannot follow port 0
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, f"mailto://127.0.0.1:{port}?from=alerts@example.com&to=desk@example.com"
+    controller.stop()

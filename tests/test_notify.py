@@ -3,10 +3,8 @@
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from alerts.message import format_alert
 from alerts.notify import ChannelError, make_notifier, masked, send
@@ -22,25 +20,6 @@ class Facts:
     url: str = "https://www.independent.co.uk/news/world/trump-moscow.html"
     terms: tuple[str, ...] = ("Russia", "Syria")
     snippet: str = "…cooperation with the Russian military to conduct joint air strikes in Syria…"
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    port = free_port()  # aiosmtpd's readiness check cannot follow port 0
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
 
 
 def free_port() -> int:
@@ -66,9 +45,8 @@ def test_json_channel_delivers_to_http_receiver() -> None:
     assert Facts.url in receiver.received[0]["message"]
 
 
-def test_mailto_channel_delivers_to_smtp_server(smtp) -> None:
-    inbox, port = smtp
-    url = f"mailto://127.0.0.1:{port}?from=alerts@example.com&to=desk@example.com"
+def test_mailto_channel_delivers_to_smtp_server(smtp_server) -> None:
+    inbox, url = smtp_server
     assert send(make_notifier(url), format_alert(Facts())).ok
     (mail,) = inbox.messages
     assert mail["Subject"] == "[us-russia-syria] Trump open to working with Moscow"

@@ -1,0 +1,226 @@
+"""The crawl seam: run the `news` spider in subprocesses and read back its records and stats."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spiders.items import ArticleRecord
+
+if TYPE_CHECKING:
+    from flows.config import Crawl, Outlet
+
+logger = logging.getLogger(__name__)
+
+# Scrapy closes itself (keeping what it has) at this share of the wall-clock budget; the kill
+# at the full budget is only for a crawl that hangs.
+_GRACEFUL_SHARE = 0.8
+_LOG_TAIL_LINES = 30
+
+
+@dataclass(frozen=True)
+class OutletCrawlStats:
+    """What the crawl did for one outlet."""
+
+    discovered: int  # distinct article URLs found in its feeds, sitemaps and pages
+    fetched: int  # article pages downloaded
+    articles: int  # records produced
+    not_article: int  # fetched pages that were no single article (listings, videos)
+    failed: int  # failed requests: sources and articles
+    errors: dict[str, int]  # failure kind (dns, connection, timeout, http_404, robots…) -> count
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    """The records of one crawl, its per-outlet stats and where its log is."""
+
+    records: list[ArticleRecord]
+    outlets: dict[str, OutletCrawlStats]
+    finish_reason: str  # "finished" unless a shard stopped early (e.g. "closespider_timeout")
+    log_file: Path
+
+
+class CrawlError(Exception):
+    """The crawl could not run at all: it did not start, hung and was killed, or wrote no stats."""
+
+
+@dataclass(frozen=True)
+class _Shard:
+    index: int
+    outlets: list[dict[str, Any]]
+    items: Path
+    stats: Path
+    log: Path
+    output: Path  # the child's stdout and stderr: tracebacks from before logging is set up
+
+
+def run_crawl(
+    outlets: Sequence[Outlet],
+    known_urls: Collection[str],
+    settings: Crawl,
+    workdir: Path,
+    shards: int = 1,
+) -> CrawlResult:
+    """Crawl the outlets in `shards` concurrent subprocesses, skipping known URLs; judge by stats."""
+    workdir = workdir.resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    known = workdir / "known.txt"
+    known.write_text("".join(f"{url}\n" for url in sorted(known_urls)), encoding="utf-8")
+    entries = [outlet.model_dump(mode="json") for outlet in outlets]
+    count = max(1, min(shards, len(entries)))
+    jobs = [_shard(workdir, i, entries[i::count]) for i in range(count)]
+    processes = [_spawn(job, known, settings) for job in jobs]
+    _wait_all(jobs, processes, settings.timeout_seconds)
+    return _merge(jobs, workdir)
+
+
+def repo_root() -> Path:
+    """The directory holding the `spiders` package: the crawl subprocess's working directory."""
+    spec = importlib.util.find_spec("spiders")  # locates the package without importing scrapy
+    if spec is None or spec.origin is None:
+        raise CrawlError("the spiders package cannot be found on sys.path")
+    return Path(spec.origin).resolve().parent.parent
+
+
+def scrapy_command(job_args: list[str], settings: Crawl) -> list[str]:
+    """The `python -m scrapy crawl news` command line for the given spider/output arguments."""
+    overrides = {
+        "USER_AGENT": settings.user_agent,
+        "DOWNLOAD_TIMEOUT": settings.download_timeout,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": settings.concurrency_per_domain,
+        "DOWNLOAD_DELAY": settings.delay_seconds,
+        "AUTOTHROTTLE_START_DELAY": settings.delay_seconds,
+        "DOWNLOAD_MAXSIZE": settings.max_page_bytes,
+        "DOWNLOAD_WARNSIZE": min(2 * 1024 * 1024, settings.max_page_bytes),
+        "CLOSESPIDER_TIMEOUT": max(1, int(settings.timeout_seconds * _GRACEFUL_SHARE)),
+    }
+    command = [sys.executable, "-m", "scrapy", "crawl", "news", *job_args]
+    for key, value in overrides.items():
+        command += ["-s", f"{key}={value}"]
+    return command
+
+
+def _shard(workdir: Path, index: int, outlets: list[dict[str, Any]]) -> _Shard:
+    job = _Shard(
+        index=index,
+        outlets=outlets,
+        items=workdir / f"items-{index}.jsonl",
+        stats=workdir / f"stats-{index}.json",
+        log=workdir / f"crawl-{index}.log",
+        output=workdir / f"crawl-{index}.out",
+    )
+    for stale in (job.items, job.stats, job.log, job.output):  # a rerun in the same workdir
+        stale.unlink(missing_ok=True)
+    return job
+
+
+def _spawn(job: _Shard, known: Path, settings: Crawl) -> subprocess.Popen[bytes]:
+    outlets = job.log.with_name(f"outlets-{job.index}.json")
+    outlets.write_text(json.dumps(job.outlets, indent=1), encoding="utf-8")
+    args = [
+        "-a", f"outlets={outlets}", "-a", f"known={known}",
+        "-O", f"{job.items}:jsonlines", "--logfile", str(job.log),
+        "-s", f"NEWSWATCH_STATS_FILE={job.stats}",
+    ]  # fmt: skip
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
+    logger.info("crawl shard %d: %s", job.index, ", ".join(o["name"] for o in job.outlets))
+    with job.output.open("wb") as output:
+        try:
+            return subprocess.Popen(
+                scrapy_command(args, settings), cwd=repo_root(), env=env,
+                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        except OSError as exc:
+            raise CrawlError(f"cannot start the crawl subprocess: {exc}") from exc
+
+
+def _wait_all(jobs: list[_Shard], processes: list[subprocess.Popen[bytes]], budget: float) -> None:
+    deadline = time.monotonic() + budget
+    try:
+        for job, process in zip(jobs, processes, strict=True):
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                raise CrawlError(
+                    f"crawl shard {job.index} still running after {budget:g}s: killed\n"
+                    + _tail(job)
+                ) from None
+    finally:
+        for process in processes:  # on a timeout, no shard may outlive the run
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def _merge(jobs: list[_Shard], workdir: Path) -> CrawlResult:
+    records: dict[str, ArticleRecord] = {}
+    outlets: dict[str, OutletCrawlStats] = {}
+    reasons = []
+    for job in jobs:
+        stats = _read_stats(job)
+        reasons.append(str(stats.get("finish_reason", "unknown")))
+        outlets.update({o["name"]: _outlet_stats(stats, o["name"]) for o in job.outlets})
+        for record in _read_items(job.items):
+            records.setdefault(record.url, record)  # one article reachable from two shards
+    unusual = [reason for reason in reasons if reason != "finished"]
+    return CrawlResult(
+        records=list(records.values()),
+        outlets=outlets,
+        finish_reason=unusual[0] if unusual else "finished",
+        log_file=jobs[0].log if len(jobs) == 1 else _join_logs(jobs, workdir / "crawl.log"),
+    )
+
+
+def _read_stats(job: _Shard) -> dict[str, Any]:
+    try:
+        return json.loads(job.stats.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CrawlError(f"crawl shard {job.index} wrote no stats ({exc})\n{_tail(job)}") from None
+
+
+def _outlet_stats(stats: dict[str, Any], name: str) -> OutletCrawlStats:
+    prefix = f"newswatch/{name}/"
+    errors = {
+        key.removeprefix(f"{prefix}failed/"): int(value)
+        for key, value in stats.items()
+        if key.startswith(f"{prefix}failed/")
+    }
+    return OutletCrawlStats(
+        **{f: int(stats.get(prefix + f, 0)) for f in ("discovered", "fetched", "articles")},
+        not_article=int(stats.get(f"{prefix}not_article", 0)),
+        failed=int(stats.get(f"{prefix}failed", 0)),
+        errors=errors,
+    )
+
+
+def _read_items(path: Path) -> list[ArticleRecord]:
+    if not path.exists():  # no items at all
+        return []
+    with path.open(encoding="utf-8") as lines:
+        return [ArticleRecord.from_dict(json.loads(line)) for line in lines if line.strip()]
+
+
+def _join_logs(jobs: list[_Shard], target: Path) -> Path:
+    with target.open("w", encoding="utf-8") as out:
+        for job in jobs:
+            out.write(f"===== shard {job.index}: {job.log.name} =====\n")
+            if job.log.exists():
+                out.write(job.log.read_text(encoding="utf-8", errors="replace"))
+    return target
+
+
+def _tail(job: _Shard) -> str:
+    parts = []
+    for path in (job.output, job.log):
+        if path.exists() and (lines := path.read_text(errors="replace").splitlines()):
+            parts.append(f"--- {path} (last lines) ---\n" + "\n".join(lines[-_LOG_TAIL_LINES:]))
+    return "\n".join(parts) or f"(no output in {job.output} or {job.log})"

@@ -1,0 +1,134 @@
+"""The whole cycle as a Prefect flow against the demo site, a real HTTP inbox and SMTP server."""
+
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from flows.demo import demo_config_toml
+from flows.demo_site import DemoSite
+from flows.receiver import AlertReceiver
+from storage.articles import article_versions, list_articles
+from storage.db import make_engine
+from storage.outbox import list_alerts
+
+BOILERPLATE = ("Support independent", "newsletter", "Related", "Comments")
+
+
+@pytest.fixture(scope="module")
+def prefect_api():
+    """One Prefect test harness (a temporary API server) for the module's flow runs."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+def stored(database_url: str):
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        articles = {a.url: a for a in list_articles(session)}
+        alerts = list_alerts(session)
+    engine.dispose()
+    return articles, alerts
+
+
+def article_requests(site: DemoSite) -> list[str]:
+    paths = {site.url(page).removeprefix(site.base_url) for page in site.articles()}
+    return [path for path in site.requests if path.split("?")[0] in paths]
+
+
+def test_monitoring_cycle_end_to_end(prefect_api, database_url, smtp_server, tmp_path: Path):
+    from flows.monitor import monitor
+
+    smtp, mail_url = smtp_server
+    with DemoSite() as site, AlertReceiver() as inbox:
+        config = tmp_path / "newswatch.toml"
+        channels = {"inbox": inbox.url, "email": mail_url}
+        config.write_text(demo_config_toml(database_url, site.outlets(), channels))
+
+        # Run 1: every article stored once, clean; exactly the matching ones alert, per channel.
+        summary = monitor(config_path=str(config))
+        articles, alerts = stored(database_url)
+        assert set(articles) == {site.url(page) for page in site.articles()}
+        expected = site.expected_matches()
+        assert 0 < len(expected) < len(articles)
+        assert sorted(a["title"] for a in inbox.received) == sorted(
+            f"[us-russia-syria] {articles[url].title}" for url in expected
+        )
+        assert len(smtp.messages) == len(expected)
+        assert {a.url for a in alerts} == expected
+        assert all(a.status == "sent" and a.attempts == 1 for a in alerts)
+        for article in articles.values():
+            assert not any(line in article.text for line in BOILERPLATE), article.url
+            assert article.published_at is not None
+        assert sum(row.new for row in summary.outlets) == len(articles)
+        assert sum(row.alerts_sent for row in summary.outlets) == 2 * len(expected)
+
+        # Run 2: nothing new — no alert, no known article fetched again.
+        site.reset_requests()
+        monitor(config_path=str(config))
+        assert article_requests(site) == []
+        assert len(inbox.received) == len(expected)
+
+        # Run 3: publish one matching and one other article, edit old ones: only the new match.
+        now = datetime.now(UTC)
+        old_match = next(p for p in site.articles() if site.url(p) in expected)
+        site.edit(site.url(old_match), [*old_match.paragraphs, "Update: Moscow denied it."])
+        new_match = site.publish(
+            "gazette", "pentagon-russia-isis-deal", "Pentagon weighs Russia deal on ISIS",
+            ["The Pentagon is weighing a proposal from Russia to coordinate strikes against "
+             "ISIS targets in northern Syria, officials said on Thursday, after weeks of talks.",
+             "Critics in Congress said any such deal would need strict limits and oversight."],
+            now,
+        )
+        site.publish(
+            "wire", "harbour-bridge-reopens", "Harbour bridge reopens after repairs",
+            ["The harbour bridge reopened to traffic on Thursday after six months of repairs "
+             "that cost the city more than it had planned, the council said.",
+             "Commuters welcomed the news after months of long detours through the centre."],
+            now,
+        )
+        count_before = len(articles)
+        monitor(config_path=str(config))
+        articles, alerts = stored(database_url)
+        assert len(articles) == count_before + 2
+        assert [a["title"] for a in inbox.received[len(expected):]] == [
+            "[us-russia-syria] Pentagon weighs Russia deal on ISIS"
+        ]
+        assert Counter(a.url for a in alerts)[new_match] == 2
+        assert len(article_versions_of(database_url, site.url(old_match))) == 1
+
+        # Run 4: the HTTP channel is down: its alert stays pending with the error, email goes.
+        inbox.status = 500
+        down_match = site.publish(
+            "wire", "kremlin-isis-talks", "Kremlin confirms ISIS talks",
+            ["The Kremlin confirmed on Friday that Russian and American officers had held "
+             "talks about coordinating against Islamic State fighters in Syria.",
+             "A spokesman said the talks would continue next week in Geneva."],
+            now,
+        )
+        monitor(config_path=str(config))
+        pending = [a for a in stored(database_url)[1] if a.status == "pending"]
+        assert [(a.url, a.channel, a.attempts) for a in pending] == [(down_match, "inbox", 1)]
+        assert pending[0].last_error
+
+        # Run 5: the channel is back: the owed alert goes out once, nothing else is sent.
+        inbox.status = 200
+        before_http, before_mail = len(inbox.received), len(smtp.messages)
+        monitor(config_path=str(config))
+        assert [a["title"] for a in inbox.received[before_http:]] == [
+            "[us-russia-syria] Kremlin confirms ISIS talks"
+        ]
+        assert len(smtp.messages) == before_mail
+        assert all(a.status == "sent" for a in stored(database_url)[1])
+
+
+def article_versions_of(database_url: str, url: str):
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        versions = article_versions(session, url)
+    engine.dispose()
+    return versions
