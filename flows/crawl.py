@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 # at the full budget is only for a crawl that hangs.
 _GRACEFUL_SHARE = 0.8
 _LOG_TAIL_LINES = 30
+_COUNTS = ("discovered", "fetched", "articles", "not_article", "failed")
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def run_crawl(
     workdir: Path,
     shards: int = 1,
 ) -> CrawlResult:
-    """Crawl the outlets in `shards` concurrent subprocesses, skipping known URLs; judge by stats."""
+    """Crawl outlets in `shards` parallel subprocesses, skipping known URLs; judge by stats."""
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     known = workdir / "known.txt"
@@ -194,12 +195,8 @@ def _outlet_stats(stats: dict[str, Any], name: str) -> OutletCrawlStats:
         for key, value in stats.items()
         if key.startswith(f"{prefix}failed/")
     }
-    return OutletCrawlStats(
-        **{f: int(stats.get(prefix + f, 0)) for f in ("discovered", "fetched", "articles")},
-        not_article=int(stats.get(f"{prefix}not_article", 0)),
-        failed=int(stats.get(f"{prefix}failed", 0)),
-        errors=errors,
-    )
+    counts = {key: int(stats.get(prefix + key, 0)) for key in _COUNTS}
+    return OutletCrawlStats(**counts, errors=errors)
 
 
 def _read_items(path: Path) -> list[ArticleRecord]:

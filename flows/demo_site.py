@@ -71,7 +71,7 @@ class DemoArticle:
 
 
 class DemoSite:
-    """The site: Gazette (RSS), Wire (sitemap index, gzipped + news sitemaps), Ledger (Atom + page)."""
+    """Gazette (RSS), Wire (sitemap index: gzipped + news sitemap), Ledger (Atom + section page)."""
 
     def __init__(self) -> None:
         data = _site_data()

@@ -29,6 +29,8 @@ CONCURRENT_ITEMS = 1
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 opens an HTTP port that runs posted Python code; never wanted in a crawl job.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 # Writes the crawl stats to NEWSWATCH_STATS_FILE: the parent process judges success from them.

@@ -1,0 +1,152 @@
+"""The crawl seam against the bundled demo site, for real: subprocesses, feeds, sitemaps, robots."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from flows.config import Crawl, Outlet
+from flows.crawl import CrawlError, CrawlResult, repo_root, run_crawl
+from flows.demo_site import BOILERPLATE_MARKERS, DemoSite
+from spiders.items import ArticleRecord
+
+FAST = Crawl(delay_seconds=0, concurrency_per_domain=8, timeout_seconds=60)
+WATCHED = re.compile(r"\b(russia|kremlin|syria|isis|islamic state)\b", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[DemoSite]:
+    with DemoSite() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def dead_outlet() -> Outlet:
+    # A port nobody listens on: bind one, note it, close it.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return Outlet(name="Dead Outlet", feeds=[f"http://127.0.0.1:{port}/rss.xml"])
+
+
+@pytest.fixture(scope="module")
+def full_crawl(
+    site: DemoSite, dead_outlet: Outlet, tmp_path_factory: pytest.TempPathFactory
+) -> CrawlResult:
+    outlets = [Outlet(**entry) for entry in site.outlets()] + [dead_outlet]
+    site.reset_requests()
+    return run_crawl(outlets, set(), FAST, tmp_path_factory.mktemp("crawl-full"))
+
+
+def _by_url(records: list[ArticleRecord]) -> dict[str, ArticleRecord]:
+    urls = [record.url for record in records]
+    assert len(urls) == len(set(urls)), "an article was stored twice"
+    return dict(zip(urls, records, strict=True))
+
+
+def _paths(site: DemoSite) -> set[str]:
+    return {urlsplit(path).path for path in site.requests}
+
+
+def _linked_pages(site: DemoSite, outlet_key: str | None = None) -> int:
+    """Pages the crawl can discover: articles, the video page and the robots-forbidden draft."""
+    pages = [page for kind in ("article", "gallery", "draft") for page in site.articles(kind)]
+    return len([page for page in pages if outlet_key in (None, page.outlet_key)])
+
+
+def test_every_article_is_found_once_cleaned_and_dated(site: DemoSite, full_crawl: CrawlResult):
+    records = _by_url(full_crawl.records)
+    expected = {site.url(page): page for page in site.articles()}
+    assert set(records) == set(expected)  # canonical URLs: no utm_ params from the RSS feed
+    for url, page in expected.items():
+        record = records[url]
+        assert record.outlet == site.outlet_name(page)
+        assert (record.title, record.text, record.author) == (page.title, page.text, page.author)
+        assert record.published_at == page.published_at  # from JSON-LD, an instant in UTC
+        assert record.published_at.tzinfo == UTC
+        assert not [marker for marker in BOILERPLATE_MARKERS if marker in record.text]
+    assert full_crawl.finish_reason == "finished"
+    assert full_crawl.log_file.exists()
+
+
+def test_listing_video_robots_and_dead_outlet_are_accounted_for(
+    site: DemoSite, full_crawl: CrawlResult
+):
+    records = _by_url(full_crawl.records)
+    ledger = full_crawl.outlets["Northfield Ledger"]
+    (video,) = site.articles("gallery")
+    (draft,) = site.articles("draft")
+    assert f"{site.base_url}/ledger/world/" not in records  # the listing page is a source only
+    assert site.url(video) not in records and ledger.not_article == 1
+    assert draft.path not in _paths(site)  # robots.txt forbids /ledger/drafts/
+    assert ledger.errors == {"robots": 1} and ledger.failed == 1
+    ledger_pages = _linked_pages(site, "ledger")
+    assert (ledger.discovered, ledger.fetched, ledger.articles) == (
+        ledger_pages, ledger_pages - 1, ledger_pages - 2,
+    )  # fmt: skip
+    for key in ("gazette", "wire"):
+        stats = full_crawl.outlets[site.outlet_info[key]["name"]]
+        count = _linked_pages(site, key)
+        assert (stats.discovered, stats.fetched, stats.articles) == (count, count, count)
+        assert stats.failed == 0 and stats.not_article == 0
+    dead = full_crawl.outlets["Dead Outlet"]
+    assert dead.failed == 1 and dead.errors == {"connection": 1} and dead.articles == 0
+
+
+def test_known_urls_are_skipped_and_shards_agree(
+    site: DemoSite, full_crawl: CrawlResult, tmp_path: Path
+):
+    first = _by_url(full_crawl.records)
+    known = set(sorted(first)[::3])
+    site.reset_requests()
+    outlets = [Outlet(**entry) for entry in site.outlets()]
+    again = run_crawl(outlets, known, FAST, tmp_path, shards=2)
+    assert _by_url(again.records) == {url: r for url, r in first.items() if url not in known}
+    assert not {urlsplit(url).path for url in known} & _paths(site)
+    assert sum(stats.discovered for stats in again.outlets.values()) == _linked_pages(site)
+    fetchable = _linked_pages(site) - 1  # all but the draft
+    assert sum(stats.fetched for stats in again.outlets.values()) == fetchable - len(known)
+
+
+def test_only_expected_matches_mention_the_watchlist_in_their_clean_text(
+    site: DemoSite, full_crawl: CrawlResult
+):
+    matches = site.expected_matches()
+    assert 3 <= len(matches) <= 5  # about a third of the twelve articles
+    for url, record in _by_url(full_crawl.records).items():
+        assert bool(WATCHED.search(f"{record.title}\n{record.text}")) == (url in matches)
+        page = urllib.request.urlopen(url).read().decode()  # the chrome names them everywhere
+        assert {w.lower() for w in WATCHED.findall(page)} >= {"russia", "kremlin", "syria"}
+
+
+def test_a_hung_crawl_is_killed_and_reported(site: DemoSite, tmp_path: Path):
+    outlets = [Outlet(**entry) for entry in site.outlets()]
+    with pytest.raises(CrawlError, match="killed"):
+        run_crawl(outlets, set(), FAST.model_copy(update={"timeout_seconds": 0.3}), tmp_path)
+
+
+def test_publish_and_edit_show_up_on_the_site():
+    with DemoSite() as site:
+        url = site.publish("wire", "new-story", "A new story", ["First.", "Second."],
+                           datetime(2030, 1, 2, 3, 4, tzinfo=UTC))  # fmt: skip
+        news_sitemap = urllib.request.urlopen(f"{site.base_url}/wire/sitemaps/news.xml").read()
+        assert url.encode() in news_sitemap
+        site.edit(url, ["Changed paragraph."])
+        assert b"<p>Changed paragraph.</p>" in urllib.request.urlopen(url).read()
+        assert urlsplit(url).path in _paths(site)
+
+
+def test_the_seam_does_not_import_scrapy_or_twisted():
+    code = "import sys, flows.crawl; print(sorted({'scrapy', 'twisted'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=repo_root(), capture_output=True,
+                         text=True, check=True)  # fmt: skip
+    assert out.stdout.strip() == "[]"
