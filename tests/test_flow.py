@@ -1,5 +1,6 @@
 """The whole cycle as a Prefect flow against the demo site, a real HTTP inbox and SMTP server."""
 
+import json
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,3 +133,41 @@ def article_versions_of(database_url: str, url: str):
         versions = article_versions(session, url)
     engine.dispose()
     return versions
+
+
+def test_demo_command_finds_stores_and_alerts(prefect_api, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    workdir = tmp_path / "demo"
+    result = CliRunner().invoke(app, ["demo", "--workdir", str(workdir)])
+    assert result.exit_code == 0, result.output
+    assert "alert → [us-russia-syria]" in result.output
+    listing = CliRunner().invoke(
+        app, ["articles", "--json", "--config", str(workdir / "newswatch.toml")]
+    )
+    rows = [json.loads(line) for line in listing.output.splitlines()]
+    assert len(rows) >= 12 and all(row["text"] and row["version_count"] == 1 for row in rows)
+    alerts = CliRunner().invoke(
+        app, ["alerts", "--json", "--config", str(workdir / "newswatch.toml")]
+    )
+    assert {json.loads(line)["status"] for line in alerts.output.splitlines()} == {"sent"}
+
+
+def test_run_with_unreachable_database_fails_clearly_without_secrets(
+    prefect_api, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    config = tmp_path / "newswatch.toml"
+    config.write_text(
+        'database = "postgresql+psycopg://newswatch:hunter2@127.0.0.1:1/nowhere"\n'
+        '[[outlets]]\nname = "x"\nfeeds = ["http://127.0.0.1:1/feed.xml"]\n'
+    )
+    result = CliRunner().invoke(app, ["run", "--config", str(config)])
+    assert result.exit_code == 1
+    assert "database unavailable" in result.output
+    assert "hunter2" not in result.output

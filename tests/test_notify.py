@@ -1,10 +1,10 @@
 """Delivery through apprise to real local receivers: an HTTP endpoint and an SMTP server."""
 
-import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
+from conftest import free_port
 
 from alerts.message import format_alert
 from alerts.notify import ChannelError, make_notifier, masked, send
@@ -20,12 +20,6 @@ class Facts:
     url: str = "https://www.independent.co.uk/news/world/trump-moscow.html"
     terms: tuple[str, ...] = ("Russia", "Syria")
     snippet: str = "…cooperation with the Russian military to conduct joint air strikes in Syria…"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_message_carries_every_fact() -> None:
