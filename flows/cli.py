@@ -16,7 +16,7 @@ from flows.config import Config, ConfigError, config_path, load_config
 app = typer.Typer(help="Monitor news outlets and alert on watchlist matches.", no_args_is_help=True)
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="Config TOML (default: $NEWSWATCH_CONFIG or newswatch.toml)"),
+    typer.Option("--config", "-c", help="Config file (default: $NEWSWATCH_CONFIG, newswatch.toml)"),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per line")]
 

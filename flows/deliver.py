@@ -61,7 +61,8 @@ def _sender(url: str | None, channel: str) -> Callable[[PendingAlert], Delivery]
     try:
         notifier = make_notifier(url)
     except ChannelError as exc:
-        return lambda alert: Delivery(ok=False, error=str(exc))
+        unusable = str(exc)
+        return lambda alert: Delivery(ok=False, error=unusable)
 
     def deliver(alert: PendingAlert) -> Delivery:
         outcome = send(notifier, format_alert(alert))
