@@ -94,13 +94,19 @@ def _run_cycle(path: Path):  # -> RunSummary; imported lazily so `check` stays f
 def serve(config: ConfigOption = None) -> None:
     """Run the cycle on the config's cron schedule in this process (Ctrl-C stops)."""
     path, cfg = _load(config)
-    from flows.monitor import monitor
+    if os.environ.get("PREFECT_API_URL"):
+        from flows.monitor import monitor
 
-    monitor.serve(
-        name="newswatch-serve",
-        cron=cfg.schedule,
-        parameters={"config_path": str(path.resolve())},
-    )
+        # A Prefect server schedules the runs; this process executes them.
+        monitor.serve(name="newswatch-serve", cron=cfg.schedule,
+                      parameters={"config_path": str(path.resolve())})
+        return
+    from flows.schedule import run_on_schedule
+
+    # Without a server Prefect cannot schedule, so keep the clock here; each run still
+    # goes through the flow (temporary local API) and so keeps its retries and report.
+    typer.echo(f"newswatch: running {path} on schedule {cfg.schedule!r} (UTC); Ctrl-C stops")
+    run_on_schedule(cfg.schedule, lambda: typer.echo(_run_cycle(path).text()))
 
 
 @app.command()

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from alerts.query import QueryError, parse_query
+from flows.schedule import validate_cron
 
 DEFAULT_CONFIG = "newswatch.toml"
 DEFAULT_DATABASE = "sqlite:///newswatch.db"
@@ -96,6 +97,11 @@ class Config(_Strict):
     crawl: Crawl = Crawl()
     outlets: list[Outlet] = []
     watchlists: list[Watchlist] = []
+
+    @field_validator("schedule")
+    @classmethod
+    def _valid_cron(cls, expression: str) -> str:
+        return validate_cron(expression)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Config:

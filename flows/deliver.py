@@ -23,8 +23,7 @@ class DeliveryReport:
     """What one delivery pass did."""
 
     sent_by_outlet: Counter
-    failed: int
-    pending: int
+    failed: int  # still pending: retried next run
 
 
 def deliver_pending(
@@ -50,7 +49,7 @@ def deliver_pending(
                 else:
                     mark_failed(session, alert.alert_id, outcome.error or "unknown error", now())
                     failed += 1
-    return DeliveryReport(sent_by_outlet=sent, failed=failed, pending=failed)
+    return DeliveryReport(sent_by_outlet=sent, failed=failed)
 
 
 def _sender(url: str | None, channel: str) -> Callable[[PendingAlert], Delivery]:

@@ -119,7 +119,6 @@ def monitor(config_path: str = DEFAULT_CONFIG) -> RunSummary:
         summary = RunSummary(
             outlets=rows,
             alerts_pending=delivery.failed,
-            alerts_failed=delivery.failed,
             crawl_error=crawl_error,
             failed_outlets=failed_outlets(rows),
         )

@@ -27,8 +27,7 @@ class RunSummary:
     """What one monitoring cycle did."""
 
     outlets: tuple[OutletReport, ...]
-    alerts_pending: int
-    alerts_failed: int
+    alerts_pending: int  # deliveries that failed this run and will be retried
     crawl_error: str | None = None
     failed_outlets: tuple[str, ...] = field(default=())
 

@@ -81,3 +81,8 @@ def test_shipped_config_is_valid() -> None:
     names = {o.name for o in config.outlets}
     assert {"The Independent", "The Moscow Times", "Newsweek"} <= names
     assert config.watchlists
+
+
+def test_bad_schedule_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="schedule: invalid cron expression"):
+        load_config(write(tmp_path, 'schedule = "every day"\n' + GOOD), env={"TOKEN": "x"})

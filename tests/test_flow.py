@@ -67,6 +67,7 @@ def test_monitoring_cycle_end_to_end(prefect_api, database_url, smtp_server, tmp
             assert article.published_at is not None
         assert sum(row.new for row in summary.outlets) == len(articles)
         assert sum(row.alerts_sent for row in summary.outlets) == 2 * len(expected)
+        assert latest_report() == summary.table()
 
         # Run 2: nothing new — no alert, no known article fetched again.
         site.reset_requests()
@@ -125,6 +126,23 @@ def test_monitoring_cycle_end_to_end(prefect_api, database_url, smtp_server, tmp
         ]
         assert len(smtp.messages) == before_mail
         assert all(a.status == "sent" for a in stored(database_url)[1])
+
+
+def latest_report() -> list[dict]:
+    """The newest `newswatch-run` table artifact, as the dashboard shows it."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactCollectionFilter,
+        ArtifactCollectionFilterKey,
+    )
+
+    with get_client(sync_client=True) as client:
+        (artifact,) = client.read_latest_artifacts(
+            artifact_filter=ArtifactCollectionFilter(
+                key=ArtifactCollectionFilterKey(any_=["newswatch-run"])
+            )
+        )
+    return json.loads(artifact.data)
 
 
 def article_versions_of(database_url: str, url: str):
