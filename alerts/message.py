@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,14 +23,25 @@ class AlertFacts(Protocol):
 
 @dataclass(frozen=True)
 class AlertMessage:
-    """A channel-neutral message: a title line and a plain-text body."""
+    """A channel-neutral message: a title line, a plain-text body and its alert's outbox key."""
 
     title: str
     body: str
+    key: str | None = None  # the outbox idempotency key; None for a message owed to no row
+
+    @property
+    def message_id(self) -> str | None:
+        """A stable email Message-ID: a re-sent alert repeats it, so mail clients fold the copy."""
+        return stable_message_id(self.key) if self.key is not None else None
 
 
-def format_alert(alert: AlertFacts) -> AlertMessage:
-    """Render the watchlist, headline, outlet, date, URL, matched terms and snippet."""
+def stable_message_id(key: str) -> str:
+    """The RFC 5322 Message-ID for an idempotency key; the key itself stays out of the mail."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@newswatch>"
+
+
+def format_alert(alert: AlertFacts, key: str | None = None) -> AlertMessage:
+    """Render the watchlist, headline, outlet, date, URL, matched terms and snippet, keyed."""
     published = (
         alert.published_at.strftime("%Y-%m-%d %H:%M UTC") if alert.published_at else "date unknown"
     )
@@ -44,4 +56,4 @@ def format_alert(alert: AlertFacts) -> AlertMessage:
             f"“{alert.snippet}”",
         ]
     )
-    return AlertMessage(title=f"[{alert.watchlist}] {alert.title}", body=body)
+    return AlertMessage(title=f"[{alert.watchlist}] {alert.title}", body=body, key=key)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from email.utils import make_msgid
 
 import apprise
+from apprise.plugins.email import base as apprise_email
 
 from alerts.message import AlertMessage
 
@@ -41,12 +44,16 @@ def make_notifier(url: str) -> apprise.Apprise:
 
 
 def send(notifier: apprise.Apprise, message: AlertMessage) -> Delivery:
-    """Send one message; failures come back as a Delivery with apprise's own warning text."""
+    """Send one message; emails carry its stable Message-ID; failures come back with the reason."""
+    _install_stable_message_ids()
+    token = _MESSAGE_ID.set(message.message_id)
     with _captured_warnings() as warnings:
         try:
             ok = bool(notifier.notify(title=message.title, body=message.body))
         except Exception as exc:  # a plugin bug must not lose the alert: it stays pending
             return Delivery(ok=False, error=f"{type(exc).__name__}: {exc}")
+        finally:
+            _MESSAGE_ID.reset(token)
     if ok:
         return Delivery(ok=True)
     return Delivery(ok=False, error="; ".join(warnings) or "apprise reported a failed delivery")
@@ -72,3 +79,20 @@ def _captured_warnings() -> Iterator[list[str]]:
         yield handler.messages
     finally:
         logger.removeHandler(handler)
+
+
+# The Message-ID of the email being sent in this thread (apprise sends one service in the
+# caller's thread), or None for apprise's usual random one.
+_MESSAGE_ID: ContextVar[str | None] = ContextVar("newswatch_message_id", default=None)
+
+
+def _message_id(idstring: str | None = None, domain: str | None = None) -> str:
+    return _MESSAGE_ID.get() or make_msgid(idstring=idstring, domain=domain)
+
+
+def _install_stable_message_ids() -> None:
+    # apprise 1.13's mailto:// always stamps `make_msgid()` after the custom headers, so a
+    # `+Message-ID=` URL argument only adds a second, conflicting Message-ID header (which
+    # some providers reject). Its module-level `make_msgid` is the one seam that lets ours
+    # replace it; tests/test_outbox_claims.py checks exactly one Message-ID arrives.
+    apprise_email.make_msgid = _message_id

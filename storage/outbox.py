@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import Select, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import dialect_insert
@@ -91,35 +91,83 @@ def has_alerted(session: Session, article_id: int, watchlist: str) -> bool:
 
 
 def pending_alerts(session: Session, limit: int | None = None) -> list[PendingAlert]:
-    """Alerts still owed, oldest first, joined with their article."""
-    query = (
-        select(Alert, Article)
-        .join(Article, Article.id == Alert.article_id)
-        .where(Alert.status == PENDING)
-        .order_by(Alert.created_at, Alert.id)
-    )
+    """Alerts still owed, oldest first, joined with their article (claimed or not)."""
+    query = _with_articles().where(Alert.status == PENDING).order_by(Alert.created_at, Alert.id)
     if limit is not None:
         query = query.limit(limit)
-    return [
-        PendingAlert(
-            alert_id=alert.id,
-            idempotency_key=alert.idempotency_key,
-            watchlist=alert.watchlist,
-            channel=alert.channel,
-            attempts=alert.attempts,
-            terms=tuple(alert.matched_terms),
-            snippet=alert.snippet,
-            url=article.url,
-            title=article.title,
-            outlet=article.outlet,
-            published_at=article.published_at,
+    return [_pending(alert, article) for alert, article in session.execute(query).tuples()]
+
+
+def pending_channels(session: Session) -> list[str]:
+    """The channels that still owe at least one alert, in name order."""
+    query = select(Alert.channel).where(Alert.status == PENDING).distinct().order_by(Alert.channel)
+    return list(session.scalars(query))
+
+
+def claim_pending(
+    session: Session,
+    *,
+    channel: str | None = None,
+    lease: timedelta,
+    now: datetime,
+    limit: int | None = None,
+    after_id: int | None = None,
+) -> list[PendingAlert]:
+    """Lease pending alerts nobody holds (or whose lease ran out) until now + lease, by id."""
+    # One UPDATE ... RETURNING claims atomically. On SQLite it must open the caller's
+    # transaction: it then takes the write lock (waiting out the busy timeout) before it reads,
+    # so claimers serialize; after an earlier read SQLite fails fast with "database is locked".
+    claimable = (
+        select(Alert.id)
+        .where(
+            Alert.status == PENDING,
+            or_(Alert.claimed_until.is_(None), Alert.claimed_until < now),
         )
-        for alert, article in session.execute(query).tuples()
-    ]
+        .order_by(Alert.id)
+        .limit(limit)
+        # PostgreSQL: rows another claimer holds are passed over, not waited for, and a row
+        # claimed since our snapshot is re-checked against the lease when locked. SQLite ignores it.
+        .with_for_update(skip_locked=True)
+    )
+    if channel is not None:
+        claimable = claimable.where(Alert.channel == channel)
+    if after_id is not None:
+        claimable = claimable.where(Alert.id > after_id)
+    claim = (
+        update(Alert)
+        .where(Alert.id.in_(claimable.scalar_subquery()))
+        .values(claimed_until=now + lease)
+        .returning(Alert.id)
+    )
+    ids = list(session.execute(claim).scalars())
+    if not ids:
+        return []
+    query = _with_articles().where(Alert.id.in_(ids)).order_by(Alert.id)
+    return [_pending(alert, article) for alert, article in session.execute(query).tuples()]
+
+
+def _with_articles() -> Select[tuple[Alert, Article]]:
+    return select(Alert, Article).join(Article, Article.id == Alert.article_id)
+
+
+def _pending(alert: Alert, article: Article) -> PendingAlert:
+    return PendingAlert(
+        alert_id=alert.id,
+        idempotency_key=alert.idempotency_key,
+        watchlist=alert.watchlist,
+        channel=alert.channel,
+        attempts=alert.attempts,
+        terms=tuple(alert.matched_terms),
+        snippet=alert.snippet,
+        url=article.url,
+        title=article.title,
+        outlet=article.outlet,
+        published_at=article.published_at,
+    )
 
 
 def mark_sent(session: Session, alert_id: int, now: datetime) -> None:
-    """Record a successful delivery: the alert is sent and never owed again."""
+    """Record a successful delivery: the alert is sent, its lease released, never owed again."""
     _update(
         session,
         alert_id,
@@ -131,7 +179,7 @@ def mark_sent(session: Session, alert_id: int, now: datetime) -> None:
 
 
 def mark_failed(session: Session, alert_id: int, error: str, now: datetime) -> None:
-    """Record a failed delivery: count the attempt, keep the error, leave the alert pending."""
+    """Record a failed delivery: count the attempt, keep the error, release it still pending."""
     # `now` is in the contract for a later retry back-off; no column records it yet.
     _update(
         session,
