@@ -13,11 +13,14 @@ from sqlalchemy.orm import Session
 
 from alerts.message import format_alert
 from alerts.notify import ChannelError, Delivery, make_notifier, masked, send
+from flows.faults import crash_point
 from storage.outbox import PendingAlert, claim_pending, mark_failed, mark_sent, pending_channels
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 20
+# One alert per claim: a sender that dies holds a lease on at most the alert in flight, so the
+# next run can deliver everything else at once instead of waiting for leases to expire.
+BATCH_SIZE = 1
 LEASE = timedelta(minutes=5)
 
 
@@ -96,6 +99,8 @@ def _deliver_one(
             mark_sent(session, alert.alert_id, now())
         else:
             mark_failed(session, alert.alert_id, outcome.error or "unknown error", now())
+    if outcome.ok:
+        crash_point("mid_delivery")
     return outcome.ok
 
 

@@ -18,11 +18,12 @@ from alerts.query import parse_query
 from flows.config import DEFAULT_CONFIG, Config, load_config
 from flows.crawl import CrawlError, CrawlResult, run_crawl
 from flows.deliver import DeliveryReport, deliver_pending
+from flows.faults import crash_point, hold_point
 from flows.ingest import ingest
 from flows.report import RunSummary, failed_outlets, summarize
 from spiders.items import ArticleRecord
 from storage.articles import known_urls
-from storage.db import make_engine, mask_url, migrate
+from storage.db import make_engine, mask_url, migrate, write_engine
 
 KEEP_CRAWL_DIRS = 10
 
@@ -71,9 +72,11 @@ def store_and_match(
     """Store each article with the alerts it owes in one transaction; count by outlet."""
     queries = {w.name: parse_query(w.query) for w in config.watchlists}
     counts: dict[str, Counter] = defaultdict(Counter)
+    writer = write_engine(engine)  # on SQLite, wait for the write lock at BEGIN
     for record in records:
-        with Session(engine) as session, session.begin():
+        with Session(writer) as session, session.begin():
             result = ingest(session, record, config.watchlists, queries, utcnow())
+        crash_point("mid_store")  # fault injection for tests: dies after the first commit
         counts[record.outlet][result.kind] += 1
         counts[record.outlet]["matched"] += bool(result.matched)
     return counts
@@ -113,7 +116,10 @@ def monitor(config_path: str = DEFAULT_CONFIG) -> RunSummary:
         except CrawlError as exc:
             crawl_error = str(exc)
             logger.error("crawl failed: %s", exc)
+        hold_point("after_crawl")  # test hooks: line overlapping runs up here, or crash
+        crash_point("after_crawl")
         changes = store_and_match(engine, config, crawl.records) if crawl else {}
+        crash_point("after_store")
         delivery = deliver_alerts(engine, config)
         rows = summarize(names, crawl.outlets if crawl else {}, changes, delivery.sent_by_outlet)
         summary = RunSummary(

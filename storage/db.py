@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +20,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Our own name, so the app's history never collides with Prefect's `alembic_version`.
 VERSION_TABLE = "newswatch_alembic_version"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option read by the SQLite BEGIN hook; see `write_engine`.
+_BEGIN_IMMEDIATE = "newswatch_begin_immediate"
+# Any constant bigint: PostgreSQL advisory locks are keyed by number, database-wide.
+MIGRATION_LOCK_KEY = 0x6E657773_77617463  # "newswatc"
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -63,16 +69,40 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        # WAL lets readers (CLI, dashboard) proceed while a run writes.
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _enable_wal(cursor)
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
 
 
+def _enable_wal(cursor: Any) -> None:
+    # WAL lets readers (CLI, dashboard) proceed while a run writes. Switching a brand-new
+    # file to WAL needs an exclusive lock that SQLite may refuse at once ("database is
+    # locked") when two runs open it together, so retry within the busy timeout.
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _on_sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    immediate = connection.get_execution_options().get(_BEGIN_IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def write_engine(engine: Engine) -> Engine:
+    """The engine for transactions that read before they write: on SQLite they BEGIN IMMEDIATE."""
+    # In WAL mode a deferred transaction that read first and then writes fails at once with
+    # "database is locked" if another process committed in between (busy_timeout cannot
+    # help: its snapshot is stale). Taking the write lock at BEGIN waits busy_timeout instead.
+    # PostgreSQL ignores the option.
+    return engine.execution_options(**{_BEGIN_IMMEDIATE: True})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -91,7 +121,12 @@ def migrate(engine: Engine) -> None:
     """Bring the schema up to the latest revision; safe to run every start-up."""
     config = alembic_config()
     log.info("migrating database %s", mask_url(engine.url))
-    with engine.begin() as connection:
+    with write_engine(engine).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two runs starting together on an empty schema would both CREATE TABLE and one
+            # would fail; the lock makes the second wait, then find the schema up to date.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
