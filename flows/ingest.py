@@ -57,6 +57,7 @@ def ingest(
         enqueue_alerts(
             session,
             article_id=change.article_id,
+            version_id=change.version_id,
             watchlist=watchlist.name,
             channels=watchlist.notify,
             terms=hit.terms,

@@ -25,6 +25,7 @@ class ArticleChange:
     article_id: int
     kind: ChangeKind
     version: int  # the article's current version after the upsert
+    version_id: int  # its article_versions row
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,10 @@ def upsert_article(session: Session, record: ArticleRecord, seen_at: datetime) -
     content_hash = record.content_hash
     article_id = _insert_if_new(session, record, content_hash, seen_at)
     if article_id is not None:
-        session.add(_version_row(article_id, 1, record, content_hash, seen_at))
+        row = _version_row(article_id, 1, record, content_hash, seen_at)
+        session.add(row)
         session.flush()
-        return ArticleChange(article_id=article_id, kind="new", version=1)
+        return ArticleChange(article_id=article_id, kind="new", version=1, version_id=row.id)
 
     # Lock the row so two writers cannot both append the same version number.
     article = session.scalars(
@@ -77,13 +79,18 @@ def upsert_article(session: Session, record: ArticleRecord, seen_at: datetime) -
     article.last_seen_at = max(article.last_seen_at, seen_at)
     if article.content_hash == content_hash:
         session.flush()
-        return ArticleChange(article_id=article.id, kind="unchanged", version=current)
+        return ArticleChange(
+            article_id=article.id, kind="unchanged", version=current.version, version_id=current.id
+        )
 
     _apply_record(article, record, content_hash)
     article.updated_at = seen_at
-    session.add(_version_row(article.id, current + 1, record, content_hash, seen_at))
+    row = _version_row(article.id, current.version + 1, record, content_hash, seen_at)
+    session.add(row)
     session.flush()
-    return ArticleChange(article_id=article.id, kind="updated", version=current + 1)
+    return ArticleChange(
+        article_id=article.id, kind="updated", version=row.version, version_id=row.id
+    )
 
 
 def _insert_if_new(
@@ -137,9 +144,14 @@ def _version_row(
     )
 
 
-def _current_version(session: Session, article_id: int) -> int:
-    query = select(func.max(ArticleVersion.version)).where(ArticleVersion.article_id == article_id)
-    return session.scalar(query) or 0
+def _current_version(session: Session, article_id: int) -> ArticleVersion:
+    query = (
+        select(ArticleVersion)
+        .where(ArticleVersion.article_id == article_id)
+        .order_by(ArticleVersion.version.desc())
+        .limit(1)
+    )
+    return session.scalars(query).one()
 
 
 def list_articles(

@@ -125,8 +125,9 @@ def migrate(engine: Engine) -> None:
         if connection.dialect.name == "postgresql":
             # Two runs starting together on an empty schema would both CREATE TABLE and one
             # would fail; the lock makes the second wait, then find the schema up to date.
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                               {"key": MIGRATION_LOCK_KEY})
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -93,6 +94,8 @@ class ArticleVersion(Base):
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     fetched_at: Mapped[datetime]
+    # The page as fetched, zlib-compressed, for re-cleaning; cleared after its retention.
+    raw_html: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class Alert(Base):
@@ -109,6 +112,8 @@ class Alert(Base):
     idempotency_key: Mapped[str] = mapped_column(Text, unique=True)  # watchlist|article_id|channel
     watchlist: Mapped[str]
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # The text the alert was about: retention never deletes a version an alert points to.
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("article_versions.id"), index=True)
     channel: Mapped[str]
     status: Mapped[str] = mapped_column(default="pending", server_default=text("'pending'"))
     attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))

@@ -10,6 +10,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.orm import Session
 
@@ -70,7 +71,8 @@ def test_migrate_from_empty_twice_creates_schema_once(database_url: str) -> None
         assert tables == TABLES | {VERSION_TABLE}
         with engine.connect() as conn:
             versions = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
-        assert versions == [("0001",)]
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert versions == [(head,)]
     finally:
         engine.dispose()
 
@@ -126,8 +128,9 @@ def test_upsert_new_unchanged_updated_keeps_versions(engine: Engine) -> None:
     changed = store(engine, record(text=edited), T0 + timedelta(hours=2))
 
     assert (first.kind, first.version) == ("new", 1)
-    assert again == ArticleChange(first.article_id, "unchanged", 1)
-    assert changed == ArticleChange(first.article_id, "updated", 2)
+    assert again == ArticleChange(first.article_id, "unchanged", 1, first.version_id)
+    assert (changed.article_id, changed.kind, changed.version) == (first.article_id, "updated", 2)
+    assert changed.version_id != first.version_id
     with Session(engine) as s:
         article = s.scalars(select(Article)).one()
         versions = article_versions(s, article.url)
