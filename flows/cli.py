@@ -92,21 +92,51 @@ def _run_cycle(path: Path):  # -> RunSummary; imported lazily so `check` stays f
 
 @app.command()
 def serve(config: ConfigOption = None) -> None:
-    """Run the cycle on the config's cron schedule in this process (Ctrl-C stops)."""
+    """Run the cycle and the maintenance on the config's cron schedules (Ctrl-C stops)."""
     path, cfg = _load(config)
+    parameters = {"config_path": str(path.resolve())}
     if os.environ.get("PREFECT_API_URL"):
+        from prefect import serve as prefect_serve
+
+        from flows.maintenance import maintenance
         from flows.monitor import monitor
 
         # A Prefect server schedules the runs; this process executes them.
-        monitor.serve(name="newswatch-serve", cron=cfg.schedule,
-                      parameters={"config_path": str(path.resolve())})
+        prefect_serve(
+            monitor.to_deployment("newswatch-serve", cron=cfg.schedule, parameters=parameters),
+            maintenance.to_deployment(
+                "newswatch-serve", cron=cfg.retention.schedule, parameters=parameters
+            ),
+        )
         return
     from flows.schedule import run_on_schedule
 
     # Without a server Prefect cannot schedule, so keep the clock here; each run still
-    # goes through the flow (temporary local API) and so keeps its retries and report.
-    typer.echo(f"newswatch: running {path} on schedule {cfg.schedule!r} (UTC); Ctrl-C stops")
-    run_on_schedule(cfg.schedule, lambda: typer.echo(_run_cycle(path).text()))
+    # goes through its flow (temporary local API) and so keeps its retries and report.
+    typer.echo(
+        f"newswatch: running {path} on schedule {cfg.schedule!r}, maintenance on"
+        f" {cfg.retention.schedule!r} (UTC); Ctrl-C stops"
+    )
+    run_on_schedule(
+        [
+            (cfg.schedule, lambda: typer.echo(_run_cycle(path).text())),
+            (cfg.retention.schedule, lambda: _maintain(path)),
+        ]
+    )
+
+
+@app.command()
+def maintain(config: ConfigOption = None) -> None:
+    """Apply the retention now: delete old versions and raw pages (never alerted ones)."""
+    path, _ = _load(config)
+    _maintain(path)
+
+
+def _maintain(path: Path) -> None:
+    from flows.maintenance import maintenance
+
+    pruned = maintenance(config_path=str(path))
+    typer.echo(f"retention: deleted {pruned.versions} old versions, {pruned.raw_pages} raw pages")
 
 
 @app.command()

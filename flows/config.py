@@ -86,6 +86,23 @@ class Crawl(_Strict):
     concurrency_per_domain: int = Field(default=2, ge=1)
     delay_seconds: float = Field(default=0.5, ge=0)
     max_page_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    shards: int = Field(default=0, ge=0)  # outlet shards per cycle; 0 = one per CPU core
+    # Set (e.g. "newswatch-shard/shard") to run each shard as a flow run of that deployment,
+    # picked up by any worker of its pool; unset, shards are subprocesses of the cycle.
+    shard_deployment: str | None = None
+
+
+class Retention(_Strict):
+    """How long old article versions and raw pages are kept, and when the clean-up runs."""
+
+    versions_days: int = Field(default=90, ge=0)  # 0 keeps every version forever
+    raw_html_days: int = Field(default=14, ge=0)  # 0 keeps raw pages as long as their version
+    schedule: str = "30 3 * * *"  # cron (UTC) of the maintenance flow
+
+    @field_validator("schedule")
+    @classmethod
+    def _valid_cron(cls, expression: str) -> str:
+        return validate_cron(expression)
 
 
 class Config(_Strict):
@@ -95,6 +112,7 @@ class Config(_Strict):
     schedule: str = "*/15 * * * *"  # cron, used by `newswatch serve`
     channels: dict[str, str] = {}
     crawl: Crawl = Crawl()
+    retention: Retention = Retention()
     outlets: list[Outlet] = []
     watchlists: list[Watchlist] = []
 

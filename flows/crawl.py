@@ -12,7 +12,7 @@ import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from spiders.items import ArticleRecord
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from flows.config import Crawl, Outlet
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Scrapy closes itself (keeping what it has) at this share of the wall-clock budget; the kill
 # at the full budget is only for a crawl that hangs.
@@ -78,10 +79,17 @@ def run_crawl(
     known.write_text("".join(f"{url}\n" for url in sorted(known_urls)), encoding="utf-8")
     entries = [outlet.model_dump(mode="json") for outlet in outlets]
     count = max(1, min(shards, len(entries)))
-    jobs = [_shard(workdir, i, entries[i::count]) for i in range(count)]
+    jobs = [_shard(workdir, i, shard_outlets(entries, i, count)) for i in range(count)]
     processes = [_spawn(job, known, settings) for job in jobs]
     _wait_all(jobs, processes, settings.timeout_seconds)
     return _merge(jobs, workdir)
+
+
+def shard_outlets(outlets: Sequence[T], shard: int, shards: int) -> list[T]:
+    """The outlets of shard `shard` of `shards` (round robin, so big lists split evenly)."""
+    if not 0 <= shard < shards:
+        raise ValueError(f"shard {shard} out of range for {shards} shards")
+    return list(outlets[shard::shards])
 
 
 def repo_root() -> Path:

@@ -14,8 +14,11 @@ from flows.receiver import AlertReceiver
 DEMO_QUERY = '(Russia OR Kremlin) AND (Syria OR ISIS OR "Islamic State")'
 
 
-def demo_config_toml(database: str, outlets: list[dict], channels: dict[str, str]) -> str:
-    """A config for the demo site: its outlets, one watchlist alerting every given channel."""
+def demo_config_toml(
+    database: str, outlets: list[dict], channels: dict[str, str], **crawl: object
+) -> str:
+    """A config for the demo site: its outlets, one watchlist alerting every channel; `crawl`
+    adds [crawl] settings."""
     q = json.dumps  # JSON strings and lists of strings are valid TOML values
     lines = [f"database = {q(database)}", "", "[channels]"]
     lines += [f"{name} = {q(url)}" for name, url in channels.items()] + [""]
@@ -32,6 +35,7 @@ def demo_config_toml(database: str, outlets: list[dict], channels: dict[str, str
         "[crawl]",
         "delay_seconds = 0",  # our own loopback site: no need to be gentle
         "concurrency_per_domain = 8",
+        *(f"{key} = {q(value)}" for key, value in crawl.items()),
     ]
     return "\n".join(lines) + "\n"
 

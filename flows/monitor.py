@@ -2,104 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections import Counter, defaultdict
-from datetime import UTC, datetime
-from pathlib import Path
+from prefect import flow, get_run_logger
 
-from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_table_artifact
-from prefect.cache_policies import NO_CACHE
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
-
-from alerts.query import parse_query
-from flows.config import DEFAULT_CONFIG, Config, load_config
-from flows.crawl import CrawlError, CrawlResult, run_crawl
-from flows.deliver import DeliveryReport, deliver_pending
-from flows.faults import crash_point, hold_point
-from flows.ingest import ingest
+from flows.config import DEFAULT_CONFIG, load_config
 from flows.report import RunSummary, failed_outlets, summarize
-from spiders.items import ArticleRecord
-from storage.articles import known_urls
-from storage.db import make_engine, mask_url, migrate, write_engine
-
-KEEP_CRAWL_DIRS = 10
+from flows.shards import run_shards
+from flows.tasks import deliver_alerts, prepare_database, publish_report
 
 
 class CycleFailed(RuntimeError):
     """The cycle could not do its job (the crawl itself failed); owed alerts were still sent."""
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(UTC)
-
-
-@task(cache_policy=NO_CACHE)
-def prepare_database(database: str) -> Engine:
-    """Open the database and bring its schema up to date (unattended migrations)."""
-    engine = make_engine(database)
-    migrate(engine)
-    get_run_logger().info("database %s ready", mask_url(database))
-    return engine
-
-
-@task(cache_policy=NO_CACHE)
-def load_known_urls(engine: Engine, outlets: list[str]) -> set[str]:
-    """Canonical URLs already stored for these outlets: the crawl will not refetch them."""
-    with Session(engine) as session:
-        return known_urls(session, outlets)
-
-
-@task(retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def crawl_outlets(config: Config, known: set[str], workdir: Path) -> CrawlResult:
-    """Discover and fetch new articles of every outlet in crawl subprocesses."""
-    shards = max(1, min(len(config.outlets), os.cpu_count() or 1))
-    result = run_crawl(config.outlets, known, config.crawl, workdir, shards=shards)
-    get_run_logger().info(
-        "crawl finished (%s): %d articles, log %s",
-        result.finish_reason, len(result.records), result.log_file,
-    )
-    return result
-
-
-@task(cache_policy=NO_CACHE)
-def store_and_match(
-    engine: Engine, config: Config, records: list[ArticleRecord]
-) -> dict[str, Counter]:
-    """Store each article with the alerts it owes in one transaction; count by outlet."""
-    queries = {w.name: parse_query(w.query) for w in config.watchlists}
-    counts: dict[str, Counter] = defaultdict(Counter)
-    writer = write_engine(engine)  # on SQLite, wait for the write lock at BEGIN
-    for record in records:
-        with Session(writer) as session, session.begin():
-            result = ingest(session, record, config.watchlists, queries, utcnow())
-        crash_point("mid_store")  # fault injection for tests: dies after the first commit
-        counts[record.outlet][result.kind] += 1
-        counts[record.outlet]["matched"] += bool(result.matched)
-    return counts
-
-
-@task(retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def deliver_alerts(engine: Engine, config: Config) -> DeliveryReport:
-    """Deliver every pending alert, including those owed by earlier runs."""
-    report = deliver_pending(engine, config.channels, utcnow)
-    get_run_logger().info(
-        "alerts: %d sent, %d still pending", sum(report.sent_by_outlet.values()), report.failed
-    )
-    return report
-
-
-@task(cache_policy=NO_CACHE)
-def publish_report(summary: RunSummary) -> None:
-    """Publish the run's per-outlet table to the Prefect dashboard."""
-    create_table_artifact(
-        key="newswatch-run",
-        table=summary.table(),
-        description=f"newswatch cycle\n\n{summary.text()}",
-    )
 
 
 @flow(name="newswatch-monitor")
@@ -109,41 +21,22 @@ def monitor(config_path: str = DEFAULT_CONFIG) -> RunSummary:
     config = load_config(config_path)
     engine = prepare_database(config.database)
     try:
-        names = [o.name for o in config.outlets]
-        crawl, crawl_error = None, None
-        try:
-            crawl = crawl_outlets(config, load_known_urls(engine, names), _crawl_dir(config_path))
-        except CrawlError as exc:
-            crawl_error = str(exc)
-            logger.error("crawl failed: %s", exc)
-        hold_point("after_crawl")  # test hooks: line overlapping runs up here, or crash
-        crash_point("after_crawl")
-        changes = store_and_match(engine, config, crawl.records) if crawl else {}
-        crash_point("after_store")
+        outcome = run_shards(config_path, config, engine)
         delivery = deliver_alerts(engine, config)
-        rows = summarize(names, crawl.outlets if crawl else {}, changes, delivery.sent_by_outlet)
+        rows = summarize(
+            [o.name for o in config.outlets], outcome.outlets, outcome.changes,
+            delivery.sent_by_outlet,
+        )  # fmt: skip
         summary = RunSummary(
             outlets=rows,
             alerts_pending=delivery.failed,
-            crawl_error=crawl_error,
+            crawl_error=outcome.crawl_error,
             failed_outlets=failed_outlets(rows),
         )
         publish_report(summary)
         logger.info(summary.text())
     finally:
         engine.dispose()
-    if crawl_error:
-        raise CycleFailed(f"crawl failed: {crawl_error}")
+    if outcome.crawl_error:
+        raise CycleFailed(f"crawl failed: {outcome.crawl_error}")
     return summary
-
-
-def _crawl_dir(config_path: str) -> Path:
-    """A fresh directory for this run's crawl files (kept for replay and debugging)."""
-    state = Path(os.environ.get("NEWSWATCH_STATE_DIR") or Path(config_path).parent / ".newswatch")
-    root = state / "crawls"
-    root.mkdir(parents=True, exist_ok=True)
-    for old in sorted(root.iterdir())[:-KEEP_CRAWL_DIRS]:
-        shutil.rmtree(old, ignore_errors=True)
-    path = root / utcnow().strftime("%Y%m%dT%H%M%S%fZ")
-    path.mkdir()
-    return path

@@ -1,10 +1,10 @@
-"""Run the cycle on a cron schedule in this process when no Prefect server schedules it."""
+"""Run jobs on cron schedules in this process when no Prefect server schedules them."""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from cronsim import CronSim, CronSimError
@@ -27,20 +27,23 @@ def next_run(expression: str, after: datetime) -> datetime:
 
 
 def run_on_schedule(
-    expression: str,
-    cycle: Callable[[], object],
+    jobs: Sequence[tuple[str, Callable[[], object]]],
     *,
-    cycles: int | None = None,
+    runs: int | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
-    """Call `cycle` at every cron time (forever, or `cycles` times); a failed cycle is logged."""
+    """Call each (cron, job) at its cron times, forever or `runs` calls in all; log failures."""
+    due = [next_run(cron, now()) for cron, _ in jobs]
     done = 0
-    while cycles is None or done < cycles:
-        due = next_run(expression, now())
-        sleep(max(0.0, (due - now()).total_seconds()))
+    while runs is None or done < runs:
+        index = min(range(len(jobs)), key=due.__getitem__)
+        cron, job = jobs[index]
+        sleep(max(0.0, (due[index] - now()).total_seconds()))
         try:
-            cycle()
-        except Exception:  # one bad cycle must not stop an unattended scheduler
-            log.exception("newswatch cycle failed; next one at the next scheduled time")
+            job()
+        except Exception:  # one bad run must not stop an unattended scheduler
+            log.exception("newswatch job failed; it runs again at its next scheduled time")
         done += 1
+        # A job that overran its next time skips it rather than running twice in a row.
+        due[index] = next_run(cron, max(due[index], now()))

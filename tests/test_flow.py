@@ -2,7 +2,7 @@
 
 import json
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -189,3 +189,31 @@ def test_run_with_unreachable_database_fails_clearly_without_secrets(
     assert result.exit_code == 1
     assert "database unavailable" in result.output
     assert "hunter2" not in result.output
+
+
+def test_maintain_command_applies_the_configured_retention(prefect_api, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from spiders.items import ArticleRecord
+    from storage.articles import upsert_article
+    from storage.db import migrate
+
+    database = f"sqlite:///{tmp_path / 'newswatch.db'}"
+    engine = make_engine(database)
+    migrate(engine)
+    now = datetime.now(UTC)
+    url = "https://news.example/a"
+    for days_ago, text in ((200, "first"), (100, "second"), (1, "third")):
+        record = ArticleRecord(url=url, fetched_url=url, outlet="x", title="T", text=text)
+        with Session(engine) as session, session.begin():
+            upsert_article(session, record, now - timedelta(days=days_ago))
+    engine.dispose()
+    config = tmp_path / "newswatch.toml"
+    config.write_text(f'database = "{database}"\n[retention]\nversions_days = 30\n')
+
+    result = CliRunner().invoke(app, ["maintain", "--config", str(config)])
+
+    assert result.exit_code == 0, result.output
+    assert "deleted 2 old versions" in result.output
+    assert [v.text for v in article_versions_of(database, url)] == ["third"]

@@ -1,0 +1,53 @@
+"""The maintenance flow: apply the configured retention to stored versions and raw pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from flows.config import DEFAULT_CONFIG, Retention, load_config
+from flows.tasks import prepare_database, utcnow
+from storage.db import write_engine
+from storage.retention import Pruned, prune_raw_html, prune_versions
+
+
+@task(retries=1, retry_delay_seconds=30, cache_policy=NO_CACHE)
+def apply_retention(engine: Engine, retention: Retention) -> Pruned:
+    """Delete versions and raw pages older than their retention, in one transaction."""
+    now = utcnow()
+    with Session(write_engine(engine)) as session, session.begin():
+        versions = (
+            prune_versions(session, now - timedelta(days=retention.versions_days))
+            if retention.versions_days
+            else 0
+        )
+        raw_pages = (
+            prune_raw_html(session, now - timedelta(days=retention.raw_html_days))
+            if retention.raw_html_days
+            else 0
+        )
+    return Pruned(versions=versions, raw_pages=raw_pages)
+
+
+@flow(name="newswatch-maintenance")
+def maintenance(config_path: str = DEFAULT_CONFIG) -> Pruned:
+    """Apply the config's retention once (scheduled daily by `serve` and prefect.yaml)."""
+    config = load_config(config_path)
+    engine = prepare_database(config.database)
+    try:
+        pruned = apply_retention(engine, config.retention)
+    finally:
+        engine.dispose()
+    text = (
+        f"deleted {pruned.versions} old versions (kept {config.retention.versions_days or '∞'}"
+        f" days), cleared {pruned.raw_pages} raw pages"
+        f" (kept {config.retention.raw_html_days or '∞'} days)"
+    )
+    get_run_logger().info(text)
+    create_markdown_artifact(key="newswatch-maintenance", markdown=text)
+    return pruned
