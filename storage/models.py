@@ -126,6 +126,32 @@ class Alert(Base):
     claimed_until: Mapped[datetime | None]
 
 
+class FetchState(Base):
+    """What the last fetch of a URL (feed, sitemap or article) returned: validators and time."""
+
+    __tablename__ = "fetch_state"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    outlet: Mapped[str] = mapped_column(index=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[int]
+    fetched_at: Mapped[datetime]  # the last response, a 304 included
+    # The last response fetched without validators: a server whose validators lie is caught
+    # by comparing the content itself at least this often.
+    full_fetch_at: Mapped[datetime | None]
+
+
+class OutletState(Base):
+    """Per-outlet memory across runs: how long to leave an outlet alone after a 429/503."""
+
+    __tablename__ = "outlet_state"
+
+    outlet: Mapped[str] = mapped_column(primary_key=True)
+    backoff_until: Mapped[datetime | None]
+    backoff_reason: Mapped[str | None] = mapped_column(Text)
+
+
 def idempotency_key(watchlist: str, article_id: int, channel: str) -> str:
     """The outbox key: one alert per watchlist, article and channel, ever."""
     return f"{watchlist}|{article_id}|{channel}"

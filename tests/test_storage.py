@@ -35,7 +35,7 @@ from storage.outbox import (
 )
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-TABLES = {"articles", "article_versions", "alerts"}
+TABLES = {"articles", "article_versions", "alerts", "fetch_state", "outlet_state"}
 
 
 def record(

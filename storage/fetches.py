@@ -1,0 +1,135 @@
+"""Fetch state: validators for conditional requests, the revisit schedule, outlet back-off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.db import dialect_insert
+from storage.models import Article, FetchState, OutletState
+
+# Recent articles are fetched again to catch updates, less often as they age, then never:
+# (age below which, minimum time between fetches).
+REVISIT_SCHEDULE: tuple[tuple[timedelta, timedelta], ...] = (
+    (timedelta(hours=6), timedelta(0)),  # every run
+    (timedelta(hours=24), timedelta(hours=1)),
+    (timedelta(days=3), timedelta(hours=6)),
+)
+# Validators are trusted for this long; then one fetch without them compares the content
+# itself, which catches a server answering 304 (or the same ETag) for changed content.
+FULL_FETCH_EVERY = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Conditional:
+    """A URL to fetch, with the validators to send (None when a full fetch is due)."""
+
+    url: str
+    outlet: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """One response the crawl reports back: its status and validators."""
+
+    url: str
+    outlet: str
+    status: int
+    etag: str | None = None
+    last_modified: str | None = None
+    conditional: bool = False  # whether validators were sent with the request
+
+
+def revisit_interval(age: timedelta) -> timedelta | None:
+    """The minimum time between fetches of an article this old; None once it is too old."""
+    for younger_than, interval in REVISIT_SCHEDULE:
+        if age < younger_than:
+            return interval
+    return None
+
+
+def revisit_due(first_seen: datetime, last_fetched: datetime | None, now: datetime) -> bool:
+    """Whether an article first seen at `first_seen`, last fetched at `last_fetched`, is due."""
+    interval = revisit_interval(now - first_seen)
+    if interval is None:
+        return False
+    return last_fetched is None or now - last_fetched >= interval
+
+
+def due_revisits(session: Session, outlets: Iterable[str], now: datetime) -> list[Conditional]:
+    """Stored articles of these outlets due for a revisit, with validators when trusted."""
+    oldest = now - REVISIT_SCHEDULE[-1][0]
+    query = (
+        select(Article.url, Article.outlet, Article.first_seen_at, FetchState)
+        .outerjoin(FetchState, FetchState.url == Article.url)
+        .where(Article.outlet.in_(list(outlets)), Article.first_seen_at > oldest)
+        .order_by(Article.first_seen_at.desc())
+    )
+    due = []
+    for url, outlet, first_seen, state in session.execute(query):
+        last_fetched = state.fetched_at if state else first_seen
+        if revisit_due(first_seen, last_fetched, now):
+            due.append(_conditional(url, outlet, state, now))
+    return due
+
+
+def source_validators(session: Session, urls: Iterable[str], now: datetime) -> list[Conditional]:
+    """Validators for feed and sitemap URLs fetched before (none when a full fetch is due)."""
+    query = select(FetchState).where(FetchState.url.in_(list(urls)))
+    return [_conditional(state.url, state.outlet, state, now) for state in session.scalars(query)]
+
+
+def _conditional(url: str, outlet: str, state: FetchState | None, now: datetime) -> Conditional:
+    trusted = (
+        state is not None and state.full_fetch_at and now - state.full_fetch_at < (FULL_FETCH_EVERY)
+    )
+    if not trusted:
+        return Conditional(url, outlet)
+    return Conditional(url, outlet, state.etag, state.last_modified)
+
+
+def record_fetches(session: Session, fetches: Iterable[Fetch], now: datetime) -> int:
+    """Remember each response: a 304 keeps the stored validators, a 200 replaces them."""
+    count = 0
+    for fetch in fetches:
+        values: dict = {"url": fetch.url, "outlet": fetch.outlet, "status": fetch.status,
+                        "fetched_at": now}  # fmt: skip
+        if fetch.status != 304:
+            values |= {"etag": fetch.etag, "last_modified": fetch.last_modified}
+            if not fetch.conditional:
+                values["full_fetch_at"] = now
+        insert = dialect_insert(session, FetchState).values(**values)
+        updates = {key: value for key, value in values.items() if key != "url"}
+        session.execute(insert.on_conflict_do_update(index_elements=["url"], set_=updates))
+        count += 1
+    return count
+
+
+def active_backoffs(session: Session, now: datetime) -> dict[str, OutletState]:
+    """Outlets that asked (429/503 Retry-After) to be left alone until a time still ahead."""
+    query = select(OutletState).where(OutletState.backoff_until > now)
+    return {state.outlet: state for state in session.scalars(query)}
+
+
+def record_backoff(session: Session, outlet: str, until: datetime, reason: str) -> None:
+    """Leave `outlet` alone until `until` (a later back-off wins over an earlier one)."""
+    # Insert-or-ignore then a guarded update: safe when two runs record the same outlet.
+    session.execute(
+        dialect_insert(session, OutletState)
+        .values(outlet=outlet, backoff_until=until, backoff_reason=reason)
+        .on_conflict_do_nothing(index_elements=["outlet"])
+    )
+    session.execute(
+        update(OutletState)
+        .where(
+            OutletState.outlet == outlet,
+            or_(OutletState.backoff_until.is_(None), OutletState.backoff_until < until),
+        )
+        .values(backoff_until=until, backoff_reason=reason)
+    )
