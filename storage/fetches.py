@@ -66,15 +66,17 @@ def due_revisits(session: Session, outlets: Iterable[str], now: datetime) -> lis
     """Stored articles of these outlets due for a revisit, with validators when trusted."""
     oldest = now - REVISIT_SCHEDULE[-1][0]
     query = (
-        select(Article.url, Article.outlet, Article.first_seen_at, FetchState)
+        select(Article.url, Article.outlet, Article.first_seen_at, Article.published_at, FetchState)
         .outerjoin(FetchState, FetchState.url == Article.url)
         .where(Article.outlet.in_(list(outlets)), Article.first_seen_at > oldest)
         .order_by(Article.first_seen_at.desc())
     )
     due = []
-    for url, outlet, first_seen, state in session.execute(query):
+    for url, outlet, first_seen, published, state in session.execute(query):
+        # An archive article found today is as old as its publish date: not worth revisiting.
+        born = min(first_seen, published) if published else first_seen
         last_fetched = state.fetched_at if state else first_seen
-        if revisit_due(first_seen, last_fetched, now):
+        if revisit_due(born, last_fetched, now):
             due.append(_conditional(url, outlet, state, now))
     return due
 

@@ -41,8 +41,10 @@ def test_revisits_taper_with_age(age: timedelta, since_fetch: timedelta, due: bo
     assert revisit_due(NOW - age, NOW - since_fetch, NOW) is due
 
 
-def store(engine: Engine, url: str, seen: datetime) -> None:
-    record = ArticleRecord(url=url, fetched_url=url, outlet="x", title="T", text="body")
+def store(engine: Engine, url: str, seen: datetime, published: datetime | None = None) -> None:
+    record = ArticleRecord(
+        url=url, fetched_url=url, outlet="x", title="T", text="body", published_at=published
+    )
     with Session(engine) as session, session.begin():
         upsert_article(session, record, seen)
 
@@ -51,6 +53,7 @@ def test_due_revisits_send_validators_until_a_full_fetch_is_due(engine: Engine) 
     store(engine, "https://x.example/new", NOW - 2 * H)
     store(engine, "https://x.example/day", NOW - 20 * H)
     store(engine, "https://x.example/old", NOW - 100 * H)
+    store(engine, "https://x.example/archive", NOW - H, published=NOW - 30 * 24 * H)
     with Session(engine) as session, session.begin():
         record_fetches(session, [
             Fetch("https://x.example/new", "x", 200, etag='"v1"'),
@@ -62,7 +65,8 @@ def test_due_revisits_send_validators_until_a_full_fetch_is_due(engine: Engine) 
         # A day later both are due again, and their validators are no longer trusted.
         later = due_revisits(session, ["x"], NOW + 25 * H)
         assert later == [
-            Conditional("https://x.example/new", "x"), Conditional("https://x.example/day", "x")
+            Conditional("https://x.example/new", "x"),
+            Conditional("https://x.example/day", "x"),
         ]
 
 
