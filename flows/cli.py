@@ -205,6 +205,28 @@ def versions(url: str, config: ConfigOption = None) -> None:
                                     f"v{older.version}", f"v{newer.version}"))
 
 
+@app.command()
+def clean(
+    paths: Annotated[list[Path], typer.Argument(help="Saved HTML pages")],
+    url: Annotated[
+        str | None, typer.Option(help="The page's URL (default: the file's file:// URI)")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show what cleaning makes of saved pages (no config or database; nothing is fetched)."""
+    from flows.clean import clean_files
+
+    status = clean_files(
+        paths,
+        url,
+        as_json=as_json,
+        echo=typer.echo,
+        error=lambda message: typer.echo(message, err=True),
+    )
+    if status:
+        raise typer.Exit(status)
+
+
 def _query(config: Path | None, fetch):
     from sqlalchemy.orm import Session
 

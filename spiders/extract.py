@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction, load_html
 from trafilatura.settings import Document
 from trafilatura.utils import LANGID_FLAG, language_classifier
+
+from spiders.authors import clean_authors
+from spiders.boilerplate import PRUNE_XPATHS, is_furniture_line, mark_boilerplate
+from spiders.dates import publish_time, update_time
+from spiders.headline import choose_headline, name_key, site_keys, strip_site
+from spiders.structured import PageFacts, read_facts
 
 # Fewer body characters than this is a video, gallery, stub or error page, not an article.
 # Only lines of at least MIN_LINE_CHARS count: on thin pages trafilatura falls back to recall
@@ -26,24 +32,7 @@ NON_ARTICLE_TYPES = frozenset(
     {"collectionpage", "searchresultspage", "profilepage", "itemlist", "aboutpage", "contactpage"}
 )
 NON_ARTICLE_TYPE_PREFIXES = ("video", "music", "profile", "book")
-
-# Blocks trafilatura keeps because they sit inside the article container and read like prose:
-# donation appeals, premium and newsletter upsells, related-article lists. Matched on class, id
-# and data-component; <article>/<main> are exempt so a "promo-enabled" wrapper cannot take the
-# whole story with it.
-_BOILERPLATE_MARKERS = (
-    "donat", "support-us", "contribut", "appeal", "upsell", "bookmark", "paywall",
-    "newsletter", "signup", "sign-up", "promo", "related", "recommended", "most-popular",
-)  # fmt: skip
-_LOWER = (
-    "translate(concat(@class, ' ', @id, ' ', @data-component),"
-    " 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-)
-BOILERPLATE_XPATH = (
-    "//*[not(self::html or self::body or self::main or self::article)]["
-    + " or ".join(f"contains({_LOWER}, '{marker}')" for marker in _BOILERPLATE_MARKERS)
-    + "]"
-)
+AUTHOR_META = ("author", "article:author", "byl", "parsely-author", "sailthru.author", "dc.creator")
 
 DATE_PARAMS = {
     "outputformat": "%Y-%m-%dT%H:%M:%S%z",
@@ -55,12 +44,17 @@ DATE_PARAMS = {
     "deferred_url_extractor": True,
 }
 
-_TITLE_SUFFIX = re.compile(r"^(?P<head>.+?)\s+[|\-–—]\s+(?P<site>[^|\-–—]+)$")
 _LANG_XPATHS = (
     "/html/@lang",
     "/html/@xml:lang",
     "//head/meta[translate(@http-equiv, 'CONTEGUAL', 'contegual')='content-language']/@content",
     "//head/meta[@property='og:locale']/@content",
+)
+# A short line opening with "By"/"Von" after the <h1>: the byline, when nothing else names one.
+_BYLINE_XPATH = (
+    "(//h1/following::*[string-length(normalize-space(text())) < 100]"
+    "[starts-with(normalize-space(text()), 'By ') or starts-with(normalize-space(text()), 'Von ')]"
+    ")[1]/text()[1]"
 )
 
 
@@ -70,29 +64,52 @@ class CleanPage:
 
     canonical_url: str | None
     title: str
-    author: str | None
-    published_at: datetime | None
+    author: str | None  # the authors joined with ", ": what storage keeps today
+    published_at: datetime | None  # UTC
     language: str | None
     text: str
+    published_source: str | None = None  # "json-ld", "meta", "feed", "url" or "page"
+    modified_at: datetime | None = None  # UTC, from JSON-LD dateModified or meta tags
+    authors: tuple[str, ...] = ()  # person names only, in byline order
 
 
-def clean_page(html: str | bytes, url: str) -> CleanPage | None:
-    """Extract the article of a page, or None when the page is not a single article."""
+def clean_page(
+    html: str | bytes, url: str, *, feed_published: datetime | None = None
+) -> CleanPage | None:
+    """Extract the article of a page, or None when the page is not a single article.
+
+    feed_published is the date a feed or sitemap gave for the URL; it is used (source "feed")
+    when the page's JSON-LD and meta tags carry no publish date.
+    """
     tree = load_html(html)
     if tree is None:
         return None
+    facts = read_facts(tree)
+    mark_boilerplate(tree)
     doc = _extract(tree, url)
-    if doc is None or not doc.title or not _is_article(doc):
+    if doc is None or not _is_article(doc):
         return None
-    title = _strip_site_suffix(doc.title, doc.sitename)
-    text = _drop_title_line(doc.text or "", title)
+    canonical = _canonical_url(tree, url)
+    keys = site_keys((*facts.site_names, doc.sitename), canonical or url)
+    title = _headline(facts, keys, fallback=doc.title)
+    if not title:
+        return None
+    text = _clean_text(doc.text or "", title)
+    published, source = publish_time(
+        json_ld=facts.published, meta=facts.meta, feed=feed_published,
+        url=canonical or url, page=doc.date,
+    )  # fmt: skip
+    authors = _authors(tree, facts, doc, keys)
     return CleanPage(
-        canonical_url=_canonical_url(tree, url),
+        canonical_url=canonical,
         title=title,
-        author=doc.author or None,
-        published_at=_parse_date(doc.date),
+        author=", ".join(authors) or None,
+        published_at=published,
         language=_language(tree, text),
         text=text,
+        published_source=source,
+        modified_at=update_time(json_ld=facts.modified, meta=facts.meta),
+        authors=authors,
     )
 
 
@@ -105,7 +122,7 @@ def _extract(tree: HtmlElement, url: str) -> Document | None:
         include_comments=False,
         with_metadata=True,
         date_extraction_params=dict(DATE_PARAMS),
-        prune_xpath=BOILERPLATE_XPATH,
+        prune_xpath=list(PRUNE_XPATHS),
     )
 
 
@@ -127,29 +144,35 @@ def _list_share(doc: Document) -> float:
     return sum(len(item.xpath("string()").strip()) for item in items) / total
 
 
-def _strip_site_suffix(title: str, sitename: str | None) -> str:
-    match = _TITLE_SUFFIX.match(title.strip())
-    if match and sitename and match["site"].strip().casefold() == sitename.strip().casefold():
-        return match["head"].strip()
-    return title.strip()
+def _headline(facts: PageFacts, keys: frozenset[str], fallback: str | None) -> str | None:
+    structured = (facts.headline, facts.first_meta("og:title"), facts.first_meta("twitter:title"))
+    chosen = choose_headline(structured, facts.h1s, facts.title_tag, keys)
+    # trafilatura's own guess (itemprop headline, title classes…) when the page names none.
+    return chosen or (strip_site(fallback, keys) if fallback else None)
 
 
-def _drop_title_line(text: str, title: str) -> str:
+def _clean_text(text: str, title: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     # Some CMSs put the <h1> inside the article container, so it opens the extracted text.
-    lines = text.strip().splitlines()
-    if lines and lines[0].strip() == title:
+    if lines and name_key(lines[0]) == name_key(title):
         lines = lines[1:]
-    return "\n".join(line.strip() for line in lines if line.strip())
+    return "\n".join(line for line in lines if not is_furniture_line(line))
 
 
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    parsed = datetime.fromisoformat(value)
-    # A date-only or zone-less value carries no offset: read it as UTC (midnight for a date).
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+def _authors(
+    tree: HtmlElement, facts: PageFacts, doc: Document, keys: frozenset[str]
+) -> tuple[str, ...]:
+    # JSON-LD names people explicitly; meta tags and trafilatura's byline guess come after.
+    sources = (
+        lambda: facts.people,
+        lambda: [value for key in AUTHOR_META for value in facts.meta.get(key, ())],
+        lambda: (doc.author or "").split(";"),
+        lambda: tree.xpath(_BYLINE_XPATH),
+    )
+    for source in sources:
+        if authors := clean_authors(source(), keys):
+            return authors
+    return ()
 
 
 def _canonical_url(tree: HtmlElement, url: str) -> str | None:

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from spiders.authors import clean_authors
+from spiders.dates import parse_datetime, url_date
 from spiders.extract import CleanPage, clean_page
+from spiders.headline import choose_headline, site_keys, strip_site
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -27,7 +30,10 @@ SEED_PAGES = {
             canonical_url=IND_000,
             title="Donald Trump ‘open to working with Moscow’ to fight Isis in Syria",
             author="Helen Marlowe",
+            authors=("Helen Marlowe",),
             published_at=datetime(2017, 1, 24, 10, 15, tzinfo=UTC),
+            published_source="json-ld",
+            modified_at=datetime(2017, 1, 24, 11, 2, tzinfo=UTC),
             language="en",
         ),
     ),
@@ -38,7 +44,10 @@ SEED_PAGES = {
             title="Syria crisis: US and Russia in talks to fight side by side in Aleppo, "
             "says Russian defence minister",
             author="Tom Ashworth",
+            authors=("Tom Ashworth",),
             published_at=datetime(2016, 8, 1, 13, 32, tzinfo=UTC),  # +01:00 on the page
+            published_source="json-ld",
+            modified_at=datetime(2016, 8, 1, 14, 5, tzinfo=UTC),
             language="en",
         ),
     ),
@@ -48,8 +57,10 @@ SEED_PAGES = {
             canonical_url=MT_003,
             title="After Trump Victory, Russia to Reconsider U.S. Coalition in Syria",
             author="Daria Volkova",
+            authors=("Daria Volkova",),
             # datePublished (+03:00) wins over the day-only date in the URL
             published_at=datetime(2016, 11, 10, 10, 48, tzinfo=UTC),
+            published_source="json-ld",
             language="en",
         ),
     ),
@@ -58,8 +69,11 @@ SEED_PAGES = {
         dict(
             canonical_url=NW_004,
             title="Trump and Putin Could Work Together on Syria and North Korea",
-            author="Tom Keller",
+            author="Tom Keller",  # the byline's "Staff Writer" role is not a name
+            authors=("Tom Keller",),
             published_at=datetime(2017, 7, 7, 16, 41, tzinfo=UTC),  # -04:00 on the page
+            published_source="json-ld",
+            modified_at=datetime(2017, 7, 7, 18, 10, tzinfo=UTC),
             language="en",
         ),
     ),
@@ -258,3 +272,313 @@ def test_page_without_article_text_is_none(name: str) -> None:
 @pytest.mark.parametrize("html", ["", "   ", "<html><body></body></html>"])
 def test_empty_input_is_none(html: str) -> None:
     assert clean_page(html, "https://example.org/") is None
+
+
+def test_clean_page_built_the_old_way_still_works() -> None:
+    # Other code (and users' scripts) build CleanPage with the original six fields.
+    page = CleanPage("https://example.org/a", "T", None, None, None, "text")
+    assert (page.authors, page.published_source, page.modified_at) == ((), None, None)
+
+
+# --- headlines ---------------------------------------------------------------------------
+
+# title as written, outlet names the page declares, page URL, headline
+STRIP_SITE_CASES = [
+    ("Syria talks | The Independent", ["The Independent"], None, "Syria talks"),
+    ("Syria talks - The Moscow Times", [], "https://www.themoscowtimes.com/2016/a", "Syria talks"),
+    ("Newsweek: Pentagon Keeps Hotline Open", ["Newsweek"], None, "Pentagon Keeps Hotline Open"),
+    ("Library hours — Hill Country Record", [], "https://hillcountryrecord.com/x", "Library hours"),
+    ("Ferry fares – Lakeside Ledger", ["Lakeside Ledger"], None, "Ferry fares"),
+    ("Radwege | Nordstadt-Kurier", ["Nordstadt-Kurier"], None, "Radwege"),
+    ("Radwege | Nordstadt Kurier", [], "https://www.nordstadt-kurier.de/a", "Radwege"),
+    (
+        "Measles cases rise | Health | Metro Tribune",
+        ["Metro Tribune"],
+        None,
+        "Measles cases rise | Health",
+    ),
+    # a " - " inside the headline is not a separator unless the outlet's name follows it
+    (
+        "Trump - Putin call: what we know",
+        ["The Independent"],
+        "https://www.independent.co.uk/",
+        "Trump - Putin call: what we know",
+    ),
+    (
+        "Trump - Putin call: what we know | The Independent",
+        ["The Independent"],
+        None,
+        "Trump - Putin call: what we know",
+    ),
+    (
+        "Trump - Putin call: what we know - Capital Wire",
+        [],
+        "https://capitalwire.com/a",
+        "Trump - Putin call: what we know",
+    ),
+    (
+        "Independent thinking: why it matters",
+        ["The Independent"],
+        None,
+        "Independent thinking: why it matters",
+    ),
+    ("Ukraine war: latest news", [], "https://news.example.com/a", "Ukraine war: latest news"),
+    ("The Independent", ["The Independent"], None, "The Independent"),
+]
+
+
+@pytest.mark.parametrize(("title", "names", "url", "expected"), STRIP_SITE_CASES)
+def test_strip_site(title: str, names: list[str], url: str | None, expected: str) -> None:
+    assert strip_site(title, site_keys(names, url)) == expected
+
+
+LONG = "Measles cases rise in three counties as officials urge parents to check records"
+# structured titles (JSON-LD headline, og:title), <h1>s, <title>, headline
+HEADLINE_CASES = [
+    # the social og:title loses to the JSON-LD headline that the <h1> confirms
+    (
+        ["Grain Talks Return", "Grain Talks Return as Ukraine Seeks Safer Lanes"],
+        ["Grain Talks Return"],
+        None,
+        "Grain Talks Return",
+    ),
+    (
+        [None, "Grain Talks Return as Ukraine Seeks Safer Lanes"],
+        ["Grain Talks Return"],
+        None,
+        "Grain Talks Return as Ukraine Seeks Safer Lanes",
+    ),
+    # a JSON-LD headline cut at 110 characters: the <h1> has all of it
+    ([LONG[:60] + "…"], [LONG], None, LONG),
+    # the logo <h1> names the outlet; <title> confirms the other one
+    (
+        [],
+        ["Capital Wire", "Russia - Nato talks"],
+        "Russia - Nato talks - Capital Wire",
+        "Russia - Nato talks",
+    ),
+    (
+        [],
+        ["Harbour bridge repairs"],
+        "Harbour bridge repairs | Section | Capital Wire",
+        "Harbour bridge repairs",
+    ),
+    ([], [], "Harbour bridge repairs - Capital Wire", "Harbour bridge repairs"),
+    ([], [], None, None),
+]
+
+
+@pytest.mark.parametrize(("structured", "h1s", "title_tag", "expected"), HEADLINE_CASES)
+def test_choose_headline(
+    structured: list[str | None], h1s: list[str], title_tag: str | None, expected: str | None
+) -> None:
+    keys = site_keys(["Capital Wire"], "https://capitalwire.com/a")
+    assert choose_headline(structured, h1s, title_tag, keys) == expected
+
+
+# --- authors -----------------------------------------------------------------------------
+
+AUTHOR_CASES = [
+    (["By Tom Keller and Anna Ruiz, Senior Writers"], ("Tom Keller", "Anna Ruiz")),
+    (["By Priya Raman, Health Editor"], ("Priya Raman",)),
+    (["Written by: Jane Doe"], ("Jane Doe",)),
+    (["MARTA LOPEZ; DAVID CHEN"], ("Marta Lopez", "David Chen")),
+    (["Von Anna Schmidt und Jonas Weber"], ("Anna Schmidt", "Jonas Weber")),
+    (
+        ["Por Ana García y Luis Pérez", "Par Claire Martin et Hugo Petit"],
+        ("Ana García", "Luis Pérez", "Claire Martin", "Hugo Petit"),
+    ),
+    (["Helen Marlowe in Washington", "Tom Ashworth (Reuters)"], ("Helen Marlowe", "Tom Ashworth")),
+    (["The Moscow Times"], ()),
+    (["Moscow Times staff", "Reuters", "admin", "https://www.facebook.com/jdoe"], ()),
+    (["Jane Doe", "jane doe", "Jane Doe Smith"], ("Jane Doe Smith",)),
+    (["Sam Okafor, Local Democracy Reporter"], ("Sam Okafor",)),
+    (["Ursula von der Leyen", "Bashar al-Assad"], ("Ursula von der Leyen", "Bashar al-Assad")),
+    (["Lee Ann Smith", "Lee Ann"], ("Lee Ann Smith",)),
+    (["Lee Anne", "Lee Ann"], ("Lee Anne", "Lee Ann")),
+    (["By clicking “Accept All Cookies”, you agree to the storing of cookies"], ()),
+]
+
+
+@pytest.mark.parametrize(("credits", "expected"), AUTHOR_CASES)
+def test_clean_authors(credits: list[str], expected: tuple[str, ...]) -> None:
+    keys = site_keys(["The Moscow Times"], "https://www.themoscowtimes.com/a")
+    assert clean_authors(credits, keys) == expected
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+DATE_CASES = [
+    ("2024-02-21T05:00:12.000Z", datetime(2024, 2, 21, 5, 0, 12, tzinfo=UTC)),
+    ("2016-08-01T14:32:00+0100", datetime(2016, 8, 1, 13, 32, tzinfo=UTC)),
+    ("2017-07-07 12:41:00 -0400", datetime(2017, 7, 7, 16, 41, tzinfo=UTC)),
+    ("2017-01-24", datetime(2017, 1, 24, tzinfo=UTC)),
+    ("Tue, 24 Jan 2017 10:15:00 GMT", datetime(2017, 1, 24, 10, 15, tzinfo=UTC)),
+    ("2017-01-24T10:15:00", datetime(2017, 1, 24, 10, 15, tzinfo=UTC)),  # no offset: UTC
+    ("2024", None),  # a copyright year is not a date
+    ("© 2024", None),
+    ("not a date", None),
+    ("", None),
+    ("1970-01-01T00:00:00Z", None),  # an epoch default, not a publish date
+    ("2999-01-01T00:00:00Z", None),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), DATE_CASES)
+def test_parse_datetime(value: str, expected: datetime | None) -> None:
+    assert parse_datetime(value) == expected
+
+
+URL_DATE_CASES = [
+    (MT_003, datetime(2016, 11, 10, tzinfo=UTC)),
+    ("https://example.org/2023-09-18-library-hours", datetime(2023, 9, 18, tzinfo=UTC)),
+    ("https://example.org/2017/02/30/no-such-day/", None),
+    ("https://example.org/2016/11/month-only/", None),
+    (IND_000, None),  # a7541771 is an id, not a date
+    (None, None),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), URL_DATE_CASES)
+def test_url_date(url: str | None, expected: datetime | None) -> None:
+    assert url_date(url) == expected
+
+
+ARTICLE_BODY = "".join(
+    f"<p>{sentence}</p>"
+    for sentence in (
+        "The county transit board voted on Monday to raise the adult ferry fare by 40 cents.",
+        "Children under 12 will continue to ride free, and the monthly pass will stay at $30.",
+        "The board expects the higher fares to raise about $600,000 a year for maintenance.",
+        "A public meeting on the new summer timetable is planned for the end of the month.",
+    )
+)
+
+
+def _article(head: str = "", byline: str = "", path: str = "/news/ferry-fares") -> CleanPage:
+    html = (
+        f"<!DOCTYPE html><html lang='en'><head><title>Ferry fares rise</title>{head}</head>"
+        f"<body><main><article><h1>Ferry fares rise</h1>{byline}<div class='story'>"
+        f"{ARTICLE_BODY}</div></article></main><footer>© 2024 Lakeside</footer></body></html>"
+    )
+    page = clean_page(html, "https://lakeside.example" + path)
+    assert page is not None and page.title == "Ferry fares rise"
+    return page
+
+
+def _json_ld(**fields: str) -> str:
+    data = '"@context":"https://schema.org","@type":"NewsArticle"' + "".join(
+        f',"{key}":"{value}"' for key, value in fields.items()
+    )
+    return f'<script type="application/ld+json">{{{data}}}</script>'
+
+
+META_PUBLISHED = '<meta property="article:published_time" content="2024-06-02T09:00:00Z">'
+TIME_ELEMENT = '<p class="byline"><time datetime="2024-05-30T08:00:00Z">May 30</time></p>'
+
+
+def test_publish_date_from_json_ld_before_meta() -> None:
+    page = _article(_json_ld(datePublished="2024-06-01T10:00:00-04:00") + META_PUBLISHED)
+    assert (page.published_at, page.published_source) == (
+        datetime(2024, 6, 1, 14, tzinfo=UTC),
+        "json-ld",
+    )
+
+
+def test_publish_date_from_meta_when_json_ld_has_none_or_garbage() -> None:
+    page = _article(_json_ld(datePublished="yesterday") + META_PUBLISHED)
+    assert (page.published_at, page.published_source) == (
+        datetime(2024, 6, 2, 9, tzinfo=UTC),
+        "meta",
+    )
+
+
+def test_publish_date_from_feed_then_url_then_page() -> None:
+    feed = datetime(2024, 6, 3, 7, 30, tzinfo=UTC)
+    html = _page("undated_article.html")
+    dated_url = "https://example.org/2024/06/01/harbour-bridge"
+    from_feed = clean_page(html, dated_url, feed_published=feed)
+    from_url = clean_page(html, dated_url)
+    from_page = _article(byline=TIME_ELEMENT)
+    assert from_feed is not None and from_url is not None
+    assert (from_feed.published_at, from_feed.published_source) == (feed, "feed")
+    assert (from_url.published_at, from_url.published_source) == (
+        datetime(2024, 6, 1, tzinfo=UTC),
+        "url",
+    )
+    assert from_page.published_at is not None
+    assert (from_page.published_at.date().isoformat(), from_page.published_source) == (
+        "2024-05-30",
+        "page",
+    )
+
+
+def test_no_date_anywhere_is_none_with_no_source() -> None:
+    page = _article()  # only "© 2024" in the footer
+    assert (page.published_at, page.published_source) == (None, None)
+
+
+def test_modified_from_json_ld_then_meta() -> None:
+    modified_meta = '<meta property="article:modified_time" content="2024-06-05T12:00:00+02:00">'
+    both = _article(_json_ld(dateModified="2024-06-04T12:00:00Z") + modified_meta)
+    meta_only = _article(modified_meta)
+    assert both.modified_at == datetime(2024, 6, 4, 12, tzinfo=UTC)
+    assert meta_only.modified_at == datetime(2024, 6, 5, 10, tzinfo=UTC)
+
+
+# --- authors on whole pages ---------------------------------------------------------------
+
+
+def test_authors_from_json_ld_people_before_meta() -> None:
+    people = (
+        '<script type="application/ld+json">{"@context":"https://schema.org",'
+        '"@type":"NewsArticle","author":[{"@type":"Person","name":"Lena Fischer"},'
+        '{"@type":"Person","givenName":"Omar","familyName":"Haddad"},'
+        '{"@type":"Organization","name":"Wire Desk"}]}</script>'
+    )
+    page = _article(people + '<meta name="author" content="Someone Else">')
+    assert page.authors == ("Lena Fischer", "Omar Haddad")
+    assert page.author == "Lena Fischer, Omar Haddad"
+
+
+def test_authors_from_meta_then_byline() -> None:
+    from_meta = _article('<meta name="byl" content="By Lena Fischer and Omar Haddad">')
+    from_byline = _article(byline="<div class='m'>By Sam Okafor, Local Democracy Reporter</div>")
+    assert from_meta.authors == ("Lena Fischer", "Omar Haddad")
+    assert from_byline.authors == ("Sam Okafor",)
+
+
+def test_wordpress_yoast_page() -> None:
+    page = clean_page(_page("wordpress_yoast.html"), "https://lakesideledger.org/?p=1")
+    assert page is not None
+    assert page.title == "Lakeside ferry fares to rise by 40 cents in July"  # "– Site" dropped
+    assert page.authors == ("Joanna Park",)  # the graph's Person, found through its @id
+    assert page.published_at == datetime(2024, 6, 3, 14, 5, 9, tzinfo=UTC)
+    assert page.published_source == "json-ld"
+    assert page.modified_at == datetime(2024, 6, 4, 8, tzinfo=UTC)
+    lines = page.text.split("\n")
+    assert len(lines) == 4
+    assert "Residents can join the consultation on the new timetable" in lines[2]  # inline link
+    for furniture in (
+        "Keep local news free",
+        "funded by readers",
+        "Donate now",
+        "READ MORE",
+        "Second ferry back in service",
+        "Bus route 7",
+    ):
+        assert furniture not in page.text
+
+
+def test_wire_page() -> None:
+    page = clean_page(_page("wire_story.html"), "https://harborwire.com/article/x")
+    assert page is not None
+    assert page.title == "Port strike ends after dockworkers accept 12% raise"
+    assert page.authors == ("Ray Okoro", "Lin Wu")  # upper-case byline; the outlet is no author
+    assert (page.published_at, page.published_source) == (
+        datetime(2024, 10, 4, 3, 12, 40, tzinfo=UTC),
+        "meta",
+    )
+    assert page.text.startswith("NEW ORLEANS (HW) — Dockworkers")
+    assert len(page.text.split("\n")) == 3
+    assert "ADVERTISEMENT" not in page.text.upper() and "Copyright" not in page.text

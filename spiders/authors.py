@@ -1,0 +1,68 @@
+"""Cleaning: the people credited with an article, without "By", job titles, "and" or the outlet."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from spiders.headline import name_key
+
+# Separators between names in one byline: "A, B and C", "A & B", "A; B", "A | B", and "and" in
+# German, Spanish and French ("A und B", "A y B", "A et B"). Not Portuguese "e": it joins
+# compound surnames ("Santos e Silva").
+_SPLIT = re.compile(r"\s*(?:[,;|/&+]|\b(?:and|und|y|et)\b)\s*", re.IGNORECASE)
+_BY = re.compile(
+    r"^(?:(?:written|words|reported|text|story)\s+)?(?:by|von|par|por|from)\s*:?\s+", re.IGNORECASE
+)
+# "Jane Doe in Moscow", "Jane Doe for The Independent", "Jane Doe (Reuters)".
+_TRAILER = re.compile(r"\s+(?:in|at|for|from|via)\s+.*$|\s*\(.*\)\s*$")
+# Words that make a byline fragment a job title, desk or agency rather than a name.
+ROLE_WORDS = frozenset(
+    {
+        "correspondent", "correspondents", "editor", "editors", "reporter", "reporters",
+        "writer", "writers", "journalist", "journalists", "columnist", "contributor",
+        "contributing", "staff", "producer", "analyst", "chief", "bureau", "desk", "senior",
+        "deputy", "associate", "newsroom", "agency", "agencies", "team", "admin", "redaktion",
+        "korrespondent", "korrespondentin", "redakteur", "redakteurin", "autor", "autorin",
+        "updated", "published",
+    }
+)  # fmt: skip
+MAX_NAME_WORDS = 5
+# Lower-case words that belong inside names ("Ursula von der Leyen", "Bashar al-Assad").
+_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "da", "das", "do", "dos", "del", "della", "di", "du",
+     "la", "le", "bin", "ibn", "al", "el", "zu", "ter", "ten", "d", "l"}
+)  # fmt: skip
+
+
+def clean_authors(credits: Iterable[str], site_keys: frozenset[str]) -> tuple[str, ...]:
+    """Person names from raw credits (bylines, meta tags, JSON-LD), in order, each once."""
+    names: list[str] = []
+    for credit in credits:
+        for fragment in _SPLIT.split(" ".join(credit.split())):
+            name = _name(fragment, site_keys)
+            if name and name.casefold() not in {n.casefold() for n in names}:
+                names.append(name)
+    # "Jane Doe" and "Jane Doe Smith" from two sources are one person: keep the fuller form.
+    return tuple(n for n in names if not any(n != m and f" {n} " in f" {m} " for m in names))
+
+
+def _name(fragment: str, site_keys: frozenset[str]) -> str | None:
+    name = _TRAILER.sub("", _BY.sub("", fragment.strip(" .:-–—"))).strip(" .:-–—")
+    words = name.split()
+    if not 2 <= len(words) <= MAX_NAME_WORDS or name_key(name) in site_keys:
+        return None  # one word is a handle, "Staff" or an agency; six is a sentence
+    if any(word.casefold().strip(".") in ROLE_WORDS for word in words):
+        return None
+    if re.search(r"[\d@#<>=:]|https?|www\.", name) or not _looks_like_name(words):
+        return None
+    # Wire bylines shout ("By MARTA LOPEZ"); a name is stored as it is normally written.
+    return name.title() if name.isupper() else name
+
+
+def _looks_like_name(words: list[str]) -> bool:
+    # Every word capitalised but the particles; "clicking “Accept All Cookies”" is no name.
+    def capitalised(word: str) -> bool:
+        return word[:1].isupper() or re.split(r"[-'’]", word)[0].casefold() in _PARTICLES
+
+    return words[0][:1].isupper() and all(capitalised(word) for word in words)
