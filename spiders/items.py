@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,26 +18,39 @@ class ArticleRecord:
     outlet: str  # outlet name from the config
     title: str
     text: str  # clean body text only: no menus, appeals, related links or comments
-    author: str | None = None
+    author: str | None = None  # the authors joined with ", "
     published_at: datetime | None = None  # timezone-aware UTC, None when the page gives none
     language: str | None = None
+    authors: tuple[str, ...] = ()  # person names, without "By", roles or the outlet
+    published_source: str | None = None  # json-ld, meta, feed, url or page
+    modified_at: datetime | None = None  # timezone-aware UTC
 
     @property
     def content_hash(self) -> str:
         """Hash of the clean title and text: a change makes a new version."""
         return hashlib.sha256(f"{self.title}\n{self.text}".encode()).hexdigest()
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: datetimes as ISO 8601 strings (with their UTC offset)."""
+        data = asdict(self)
+        for key in _DATETIMES:
+            data[key] = data[key].isoformat() if data[key] else None
+        data["authors"] = list(self.authors)
+        return data
+
     def to_json(self) -> str:
         """Serialise to one JSON line."""
-        data = asdict(self)
-        data["published_at"] = self.published_at.isoformat() if self.published_at else None
-        return json.dumps(data, ensure_ascii=False)
+        return json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
     def from_dict(cls, data: dict) -> ArticleRecord:
         """Build a record from a decoded JSON line (or a Scrapy item dict)."""
-        published = data.get("published_at")
-        if isinstance(published, str):
-            published = datetime.fromisoformat(published)
-        fields = {k: data.get(k) for k in cls.__dataclass_fields__}
-        return cls(**{**fields, "published_at": published})
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if data.get(k) is not None}
+        for key in _DATETIMES:
+            if isinstance(fields.get(key), str):
+                fields[key] = datetime.fromisoformat(fields[key])
+        fields["authors"] = tuple(fields.get("authors") or ())
+        return cls(**fields)
+
+
+_DATETIMES = ("published_at", "modified_at")

@@ -40,6 +40,8 @@ class ArticleSummary:
     text: str
     first_seen_at: datetime
     version_count: int
+    published_source: str | None = None
+    modified_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,10 @@ def _insert_if_new(
         "outlet": record.outlet,
         "title": record.title,
         "author": record.author,
+        "authors": list(record.authors) or None,
         "published_at": record.published_at,
+        "published_source": record.published_source if record.published_at else None,
+        "modified_at": record.modified_at,
         "language": record.language,
         "text": record.text,
         "content_hash": content_hash,
@@ -127,7 +132,13 @@ def _apply_record(article: Article, record: ArticleRecord, content_hash: str) ->
     article.content_hash = content_hash
     # An update that lost its byline or date keeps the ones seen before.
     article.author = record.author or article.author
-    article.published_at = record.published_at or article.published_at
+    article.authors = list(record.authors) or article.authors
+    if record.published_at:
+        article.published_at, article.published_source = (
+            record.published_at,
+            record.published_source,
+        )
+    article.modified_at = record.modified_at or article.modified_at
     article.language = record.language or article.language
 
 
@@ -181,6 +192,8 @@ def list_articles(
             text=article.text,
             first_seen_at=article.first_seen_at,
             version_count=count,
+            published_source=article.published_source,
+            modified_at=article.modified_at,
         )
         for article, count in session.execute(query)
     ]

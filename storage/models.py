@@ -72,7 +72,10 @@ class Article(Base):
     outlet: Mapped[str] = mapped_column(index=True)
     title: Mapped[str] = mapped_column(Text)
     author: Mapped[str | None]
+    authors: Mapped[list[str] | None] = mapped_column(JSON)
     published_at: Mapped[datetime | None]
+    published_source: Mapped[str | None] = mapped_column(String(16))  # json-ld, meta, feed…
+    modified_at: Mapped[datetime | None]
     language: Mapped[str | None]
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))

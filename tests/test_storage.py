@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -318,3 +319,22 @@ def test_outbox_pending_failed_sent(engine: Engine) -> None:
 def test_marking_an_unknown_alert_raises(engine: Engine) -> None:
     with Session(engine) as s, s.begin(), pytest.raises(LookupError):
         mark_sent(s, 12345, T0)
+
+
+def test_article_metadata_round_trips_through_json_and_storage(engine: Engine) -> None:
+    modified = T0 + timedelta(hours=3)
+    rec = ArticleRecord.from_dict(
+        json.loads(
+            ArticleRecord(
+                url="https://news.example/m", fetched_url="https://news.example/m", outlet="x",
+                title="T", text="body", author="Ann Lee, Bo Chen", authors=("Ann Lee", "Bo Chen"),
+                published_at=T0, published_source="json-ld", modified_at=modified,
+            ).to_json()
+        )
+    )  # fmt: skip
+    assert rec.authors == ("Ann Lee", "Bo Chen") and rec.modified_at == modified
+    store(engine, rec)
+    with Session(engine) as s:
+        article = s.scalars(select(Article)).one()
+    assert article.authors == ["Ann Lee", "Bo Chen"]
+    assert (article.published_source, article.modified_at) == ("json-ld", modified)
