@@ -10,11 +10,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from spiders.items import ArticleRecord
+from storage.fetches import Conditional, Fetch
 
 if TYPE_CHECKING:
     from flows.config import Crawl, Outlet
@@ -26,7 +28,9 @@ T = TypeVar("T")
 # at the full budget is only for a crawl that hangs.
 _GRACEFUL_SHARE = 0.8
 _LOG_TAIL_LINES = 30
-_COUNTS = ("discovered", "fetched", "articles", "not_article", "failed")
+_COUNTS = (
+    "discovered", "fetched", "articles", "not_article", "failed", "not_modified", "revisited"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,9 @@ class OutletCrawlStats:
     not_article: int  # fetched pages that were no single article (listings, videos)
     failed: int  # failed requests: sources and articles
     errors: dict[str, int]  # failure kind (dns, connection, timeout, http_404, robots…) -> count
+    not_modified: int = 0  # conditional requests answered 304
+    revisited: int = 0  # known articles fetched again to catch updates
+    backoff_until: datetime | None = None  # the outlet asked (429/503) to be left alone
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class CrawlResult:
 
     records: list[ArticleRecord]
     outlets: dict[str, OutletCrawlStats]
+    fetches: list[Fetch]  # every response with its validators, for the next conditional run
     finish_reason: str  # "finished" unless a shard stopped early (e.g. "closespider_timeout")
     log_file: Path
 
@@ -63,6 +71,7 @@ class _Shard:
     stats: Path
     log: Path
     output: Path  # the child's stdout and stderr: tracebacks from before logging is set up
+    fetches: Path  # one JSON line per response: url, outlet, status, validators
 
 
 def run_crawl(
@@ -71,16 +80,22 @@ def run_crawl(
     settings: Crawl,
     workdir: Path,
     shards: int = 1,
+    conditional: Sequence[Conditional] = (),
 ) -> CrawlResult:
-    """Crawl outlets in `shards` parallel subprocesses, skipping known URLs; judge by stats."""
+    """Crawl outlets in `shards` parallel subprocesses, skipping known URLs; judge by stats.
+
+    `conditional` holds feeds and sitemaps with their validators, and known articles due for
+    a revisit (with or without validators): those are requested conditionally."""
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     known = workdir / "known.txt"
     known.write_text("".join(f"{url}\n" for url in sorted(known_urls)), encoding="utf-8")
+    revisits = workdir / "conditional.json"
+    revisits.write_text(json.dumps([asdict(c) for c in conditional], indent=1), encoding="utf-8")
     entries = [outlet.model_dump(mode="json") for outlet in outlets]
     count = max(1, min(shards, len(entries)))
     jobs = [_shard(workdir, i, shard_outlets(entries, i, count)) for i in range(count)]
-    processes = [_spawn(job, known, settings) for job in jobs]
+    processes = [_spawn(job, known, revisits, settings) for job in jobs]
     _wait_all(jobs, processes, settings.timeout_seconds)
     return _merge(jobs, workdir)
 
@@ -126,19 +141,23 @@ def _shard(workdir: Path, index: int, outlets: list[dict[str, Any]]) -> _Shard:
         stats=workdir / f"stats-{index}.json",
         log=workdir / f"crawl-{index}.log",
         output=workdir / f"crawl-{index}.out",
+        fetches=workdir / f"fetches-{index}.jsonl",
     )
-    for stale in (job.items, job.stats, job.log, job.output):  # a rerun in the same workdir
+    # A rerun in the same workdir must not read the last run's files.
+    for stale in (job.items, job.stats, job.log, job.output, job.fetches):
         stale.unlink(missing_ok=True)
     return job
 
 
-def _spawn(job: _Shard, known: Path, settings: Crawl) -> subprocess.Popen[bytes]:
+def _spawn(
+    job: _Shard, known: Path, conditional: Path, settings: Crawl
+) -> subprocess.Popen[bytes]:
     outlets = job.log.with_name(f"outlets-{job.index}.json")
     outlets.write_text(json.dumps(job.outlets, indent=1), encoding="utf-8")
     args = [
-        "-a", f"outlets={outlets}", "-a", f"known={known}",
+        "-a", f"outlets={outlets}", "-a", f"known={known}", "-a", f"conditional={conditional}",
         "-O", f"{job.items}:jsonlines", "--logfile", str(job.log),
-        "-s", f"NEWSWATCH_STATS_FILE={job.stats}",
+        "-s", f"NEWSWATCH_STATS_FILE={job.stats}", "-s", f"NEWSWATCH_FETCH_LOG={job.fetches}",
     ]  # fmt: skip
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
     logger.info("crawl shard %d: %s", job.index, ", ".join(o["name"] for o in job.outlets))
@@ -173,6 +192,7 @@ def _wait_all(jobs: list[_Shard], processes: list[subprocess.Popen[bytes]], budg
 def _merge(jobs: list[_Shard], workdir: Path) -> CrawlResult:
     records: dict[str, ArticleRecord] = {}
     outlets: dict[str, OutletCrawlStats] = {}
+    fetches: list[Fetch] = []
     reasons = []
     for job in jobs:
         stats = _read_stats(job)
@@ -180,10 +200,12 @@ def _merge(jobs: list[_Shard], workdir: Path) -> CrawlResult:
         outlets.update({o["name"]: _outlet_stats(stats, o["name"]) for o in job.outlets})
         for record in _read_items(job.items):
             records.setdefault(record.url, record)  # one article reachable from two shards
+        fetches += _read_fetches(job.fetches)
     unusual = [reason for reason in reasons if reason != "finished"]
     return CrawlResult(
         records=list(records.values()),
         outlets=outlets,
+        fetches=fetches,
         finish_reason=unusual[0] if unusual else "finished",
         log_file=jobs[0].log if len(jobs) == 1 else _join_logs(jobs, workdir / "crawl.log"),
     )
@@ -204,7 +226,10 @@ def _outlet_stats(stats: dict[str, Any], name: str) -> OutletCrawlStats:
         if key.startswith(f"{prefix}failed/")
     }
     counts = {key: int(stats.get(prefix + key, 0)) for key in _COUNTS}
-    return OutletCrawlStats(**counts, errors=errors)
+    backoff = stats.get(f"{prefix}backoff_until")
+    return OutletCrawlStats(
+        **counts, errors=errors, backoff_until=datetime.fromisoformat(backoff) if backoff else None
+    )
 
 
 def _read_items(path: Path) -> list[ArticleRecord]:
@@ -212,6 +237,13 @@ def _read_items(path: Path) -> list[ArticleRecord]:
         return []
     with path.open(encoding="utf-8") as lines:
         return [ArticleRecord.from_dict(json.loads(line)) for line in lines if line.strip()]
+
+
+def _read_fetches(path: Path) -> list[Fetch]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as lines:
+        return [Fetch(**json.loads(line)) for line in lines if line.strip()]
 
 
 def _join_logs(jobs: list[_Shard], target: Path) -> Path:

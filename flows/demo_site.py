@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import json
 import re
@@ -78,6 +79,7 @@ class DemoSite:
         self.outlet_info: dict[str, dict[str, str]] = data["outlets"]
         self._pages = {page.path: page for page in map(_page_from_dict, data["pages"])}
         self._requests: list[str] = []
+        self._statuses: list[tuple[str, int]] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -178,6 +180,23 @@ class DemoSite:
         """Forget the recorded requests."""
         with self._lock:
             self._requests.clear()
+            self._statuses.clear()
+
+    @property
+    def statuses(self) -> list[tuple[str, int]]:
+        """(path with query, status) of every response served so far, in order."""
+        with self._lock:
+            return list(self._statuses)
+
+    def respond(self, raw_path: str, if_none_match: str | None) -> tuple[int, str, bytes, str]:
+        """Render a response with its ETag; 304 and no body when the client's copy is current."""
+        status, content_type, body = self.handle(raw_path)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        if status == 200 and if_none_match == etag:
+            status, body = 304, b""
+        with self._lock:
+            self._statuses.append((raw_path, status))
+        return status, content_type, body, etag
 
     def handle(self, raw_path: str) -> tuple[int, str, bytes]:
         """Record a request and render its response: (status, content type, body)."""
@@ -327,8 +346,12 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "DemoNews/1.0"
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
-        status, content_type, body = self.server.site.handle(self.path)  # type: ignore[attr-defined]
+        site: DemoSite = self.server.site  # type: ignore[attr-defined]
+        status, content_type, body, etag = site.respond(
+            self.path, self.headers.get("If-None-Match")
+        )
         self.send_response(status)
+        self.send_header("ETag", etag)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

@@ -25,7 +25,7 @@ def monitor(config_path: str = DEFAULT_CONFIG) -> RunSummary:
         delivery = deliver_alerts(engine, config)
         rows = summarize(
             [o.name for o in config.outlets], outcome.outlets, outcome.changes,
-            delivery.sent_by_outlet,
+            delivery.sent_by_outlet, outcome.backed_off,
         )  # fmt: skip
         summary = RunSummary(
             outlets=rows,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,16 @@ def summarize(
     crawl_stats: Mapping[str, object],
     changes: Mapping[str, Counter],
     sent_by_outlet: Counter,
+    backed_off: Mapping[str, datetime] | None = None,
 ) -> tuple[OutletReport, ...]:
     """Merge crawl stats, storage changes and deliveries into one row per outlet."""
     rows = []
     for name in outlet_names:
         stats = crawl_stats.get(name)
         counts = changes.get(name, Counter())
-        errors = getattr(stats, "errors", {}) or {}
+        errors = dict(getattr(stats, "errors", {}) or {})
+        if backed_off and name in backed_off:  # skipped: the outlet asked for a pause
+            errors[f"skipped, backing off until {backed_off[name]:%Y-%m-%d %H:%M} UTC"] = 1
         rows.append(
             OutletReport(
                 outlet=name,

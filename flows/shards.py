@@ -6,6 +6,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -19,8 +20,9 @@ from flows.faults import crash_point, hold_point
 from flows.tasks import (
     crawl_dir,
     crawl_outlets,
-    load_known_urls,
+    plan_crawl,
     prepare_database,
+    remember_fetches,
     store_and_match,
 )
 
@@ -32,6 +34,7 @@ class ShardOutcome:
     outlets: dict[str, OutletCrawlStats] = field(default_factory=dict)
     changes: dict[str, Counter] = field(default_factory=dict)
     crawl_error: str | None = None
+    backed_off: dict[str, datetime] = field(default_factory=dict)  # outlets skipped this run
 
 
 def shard_count(config: Config) -> int:
@@ -44,30 +47,33 @@ def crawl_and_store(
     engine: Engine, config: Config, outlets: list[Outlet], workdir: Path, processes: int
 ) -> ShardOutcome:
     """Crawl the outlets (in `processes` subprocesses), then store and match what was found."""
+    plan = plan_crawl(engine, outlets)
     try:
-        known = load_known_urls(engine, [o.name for o in outlets])
-        crawl = crawl_outlets(config, outlets, known, workdir, processes)
+        crawl = crawl_outlets(config, plan, workdir, processes)
     except CrawlError as exc:
         get_run_logger().error("crawl failed: %s", exc)
-        return ShardOutcome(crawl_error=str(exc))
+        return ShardOutcome(crawl_error=str(exc), backed_off=plan.backed_off)
     hold_point("after_crawl")  # test hooks: line overlapping runs up here, or crash
     crash_point("after_crawl")
     changes = store_and_match(engine, config, crawl.records)
     crash_point("after_store")
-    return ShardOutcome(outlets=crawl.outlets, changes=changes)
+    remember_fetches(engine, crawl)
+    return ShardOutcome(outlets=crawl.outlets, changes=changes, backed_off=plan.backed_off)
 
 
 def merge_outcomes(outcomes: Iterable[ShardOutcome]) -> ShardOutcome:
     """One outcome for the whole cycle; crawl errors of several shards are joined."""
     stats: dict[str, OutletCrawlStats] = {}
     changes: dict[str, Counter] = {}
+    backed_off: dict[str, datetime] = {}
     errors = []
     for outcome in outcomes:
         stats.update(outcome.outlets)
         changes.update(outcome.changes)
+        backed_off.update(outcome.backed_off)
         if outcome.crawl_error:
             errors.append(outcome.crawl_error)
-    return ShardOutcome(stats, changes, "\n".join(errors) or None)
+    return ShardOutcome(stats, changes, "\n".join(errors) or None, backed_off)
 
 
 @flow(name="newswatch-shard", persist_result=True)

@@ -6,6 +6,7 @@ import os
 import shutil
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +26,14 @@ from flows.report import RunSummary
 from spiders.items import ArticleRecord
 from storage.articles import known_urls
 from storage.db import make_engine, mask_url, migrate, write_engine
+from storage.fetches import (
+    Conditional,
+    active_backoffs,
+    due_revisits,
+    record_backoff,
+    record_fetches,
+    source_validators,
+)
 
 KEEP_CRAWL_DIRS = 10
 # Shards of one cycle create their crawl directories side by side: never prune a young one.
@@ -45,19 +54,42 @@ def prepare_database(database: str) -> Engine:
     return engine
 
 
+@dataclass(frozen=True)
+class CrawlPlan:
+    """What the crawl needs from storage: what to skip, what to ask conditionally, who waits."""
+
+    outlets: list[Outlet]  # the outlets to crawl now
+    known: set[str]  # stored article URLs not due for a revisit: never requested
+    conditional: list[Conditional]  # sources with validators and the revisits due
+    backed_off: dict[str, datetime] = field(default_factory=dict)  # outlet -> left alone until
+
+
 @task(cache_policy=NO_CACHE)
-def load_known_urls(engine: Engine, outlets: list[str]) -> set[str]:
-    """Canonical URLs already stored for these outlets: the crawl will not refetch them."""
+def plan_crawl(engine: Engine, outlets: list[Outlet]) -> CrawlPlan:
+    """Gather known URLs, validators, revisits due and outlet back-offs from storage."""
+    now = utcnow()
     with Session(engine) as session:
-        return known_urls(session, outlets)
+        backed_off = {
+            name: state.backoff_until for name, state in active_backoffs(session, now).items()
+        }
+        active = [o for o in outlets if o.name not in backed_off]
+        names = [o.name for o in active]
+        revisits = due_revisits(session, names, now)
+        sources = [url for o in active for url in (*o.feeds, *o.sitemaps)]
+        conditional = source_validators(session, sources, now) + revisits
+        known = known_urls(session, names) - {r.url for r in revisits}
+    for name, until in backed_off.items():
+        get_run_logger().info("%s asked to be left alone until %s: skipped", name, until)
+    return CrawlPlan(active, known, conditional, backed_off)
 
 
 @task(retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def crawl_outlets(
-    config: Config, outlets: list[Outlet], known: set[str], workdir: Path, shards: int
-) -> CrawlResult:
+def crawl_outlets(config: Config, plan: CrawlPlan, workdir: Path, shards: int) -> CrawlResult:
     """Discover and fetch new articles of the outlets in `shards` crawl subprocesses."""
-    result = run_crawl(outlets, known, config.crawl, workdir, shards=shards)
+    result = run_crawl(
+        plan.outlets, plan.known, config.crawl, workdir, shards=shards,
+        conditional=plan.conditional,
+    )  # fmt: skip
     get_run_logger().info(
         "crawl finished (%s): %d articles, log %s",
         result.finish_reason, len(result.records), result.log_file,
@@ -80,6 +112,26 @@ def store_and_match(
         counts[record.outlet][result.kind] += 1
         counts[record.outlet]["matched"] += bool(result.matched)
     return counts
+
+
+@task(cache_policy=NO_CACHE)
+def remember_fetches(engine: Engine, crawl: CrawlResult) -> None:
+    """Store validators and back-offs for the next run (only after the articles are stored)."""
+    # Where articles were lost (failed requests, a crawl cut short), the next run must read the
+    # outlet's feeds in full again: a 304 would hide the links it did not get to.
+    incomplete = crawl.finish_reason != "finished"
+    lossy = {name for name, stats in crawl.outlets.items() if incomplete or stats.failed}
+    fetches = [
+        replace(f, etag=None, last_modified=None) if f.outlet in lossy and f.status == 200 else f
+        for f in crawl.fetches
+    ]
+    now = utcnow()
+    with Session(write_engine(engine)) as session, session.begin():
+        record_fetches(session, fetches, now)
+        for name, stats in crawl.outlets.items():
+            if stats.backoff_until and stats.backoff_until > now:
+                reason = ", ".join(k for k in stats.errors if k in ("http_429", "http_503"))
+                record_backoff(session, name, stats.backoff_until, reason or "retry-after")
 
 
 @task(retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
