@@ -6,32 +6,31 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from time import struct_time
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import scrapy
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadConnectionRefusedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-    ResponseDataLossError,
-)
-from scrapy.http import Request, Response, TextResponse, XmlResponse
-from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.gz import gunzip, gzip_magic_number
+from lxml import etree
+from scrapy import signals
+from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.sitemap import Sitemap
-from twisted.internet import error as neterror
 from twisted.python.failure import Failure
 
 from spiders.extract import clean_page
+from spiders.failures import error_kind, loggable_url
 from spiders.items import ArticleRecord
+from spiders.politeness import slot_key, slot_settings
+from spiders.safety import AddressPolicy
+from spiders.sitemaps import read_sitemap
 from spiders.urls import canonical_url, is_http_url
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +39,6 @@ logger = logging.getLogger(__name__)
 # segment (a date or an id) below a section ("/news/2024/…", "/world/123456").
 _SLUG_SEPARATORS = re.compile(r"[-_]+")
 _NUMERIC = re.compile(r"/\d{4,}(?:/|$)")
-
-# Exception class -> error kind recorded in `newswatch/<outlet>/failed/<kind>`.
-_ERROR_KINDS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
-    ((CannotResolveHostError, neterror.DNSLookupError), "dns"),
-    ((DownloadTimeoutError, neterror.TimeoutError, neterror.TCPTimedOutError), "timeout"),
-    ((DownloadConnectionRefusedError, neterror.ConnectError), "connection"),
-    (ResponseDataLossError, "data_loss"),
-)
 
 
 @dataclass(frozen=True)
@@ -59,18 +50,34 @@ class OutletRules:
     sitemaps: tuple[str, ...] = ()
     pages: tuple[str, ...] = ()
     allow: re.Pattern[str] | None = None
+    delay: float | None = None  # seconds between requests to its hosts, instead of the default
+    concurrency: int | None = None  # parallel requests to each of its hosts
+    policy: AddressPolicy = field(default_factory=AddressPolicy)  # where its links may lead
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OutletRules:
-        """Build from an outlet config entry (name, feeds, sitemaps, pages, allow)."""
-        allow = data.get("allow")
+        """Build from an outlet config entry; `intranet: true` lets it reach private addresses."""
+        allow, delay, concurrency = data.get("allow"), data.get("delay"), data.get("concurrency")
+        feeds, sitemaps, pages = (
+            tuple(data.get(key) or ()) for key in ("feeds", "sitemaps", "pages")
+        )
         return cls(
             name=data["name"],
-            feeds=tuple(data.get("feeds") or ()),
-            sitemaps=tuple(data.get("sitemaps") or ()),
-            pages=tuple(data.get("pages") or ()),
+            feeds=feeds,
+            sitemaps=sitemaps,
+            pages=pages,
             allow=re.compile(allow) if allow else None,
+            delay=None if delay is None else max(0.0, float(delay)),
+            concurrency=None if concurrency is None else max(1, int(concurrency)),
+            policy=AddressPolicy.for_sources(
+                (*feeds, *sitemaps, *pages), bool(data.get("intranet"))
+            ),
         )
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Its configured feed, sitemap and page URLs."""
+        return (*self.feeds, *self.sitemaps, *self.pages)
 
     def accepts(self, url: str) -> bool:
         """True when `url` may be one of this outlet's articles (its `allow` regex matches)."""
@@ -90,15 +97,29 @@ class NewsSpider(scrapy.Spider):
         self.requested: set[str] = set()  # canonical article URLs seen in this crawl
         self.emitted: set[str] = set()  # canonical URLs of the records yielded
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        """Build the spider, then give outlets with their own delay/concurrency their slots."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        slots = {
+            **crawler.settings.getdict("DOWNLOAD_SLOTS"),
+            **slot_settings(spider.rules.values()),
+        }
+        crawler.settings.set("DOWNLOAD_SLOTS", slots, priority="spider")  # not frozen yet
+        crawler.signals.connect(spider.bytes_received, signal=signals.bytes_received)
+        return spider
+
     async def start(self) -> AsyncIterator[Request]:
         """One request per feed, sitemap and section page of every outlet."""
         for outlet in self.rules.values():
-            for url in outlet.feeds:
-                yield self._source(url, outlet.name, self.parse_feed)
-            for url in outlet.sitemaps:
-                yield self._source(url, outlet.name, self.parse_sitemap)
-            for url in outlet.pages:
-                yield self._source(url, outlet.name, self.parse_page)
+            for urls, callback in (
+                (outlet.feeds, self.parse_feed),
+                (outlet.sitemaps, self.parse_sitemap),
+                (outlet.pages, self.parse_page),
+            ):
+                for url in urls:
+                    for request in self._sources(url, outlet.name, callback):
+                        yield request
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """RSS 2.0 or Atom: every entry's link is a candidate article."""
@@ -111,17 +132,19 @@ class NewsSpider(scrapy.Spider):
             yield from self._articles(response, entry.get("link"), _from_struct(listed))
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        """Sitemap index (recurse), urlset or Google News sitemap, gzipped or not."""
+        """Sitemap index (recurse, bounded), urlset or Google News sitemap, gzipped or not."""
         outlet = response.meta["outlet"]
-        sitemap = self._sitemap(response)
+        max_size = response.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+        sitemap, problem = read_sitemap(response, max_size)
         if sitemap is None:
-            self._fail(outlet, "bad_sitemap", response.url)
-        elif sitemap.type == "sitemapindex":
-            for entry in sitemap:
-                yield self._source(urljoin(response.url, entry["loc"]), outlet, self.parse_sitemap)
-        else:
-            for entry in sitemap:
-                yield from self._articles(response, entry["loc"], _from_iso(entry.get("lastmod")))
+            self._fail(outlet, problem, response.url)
+            return
+        entries = self._sitemap_entries(sitemap, outlet, response.url)
+        if sitemap.type == "sitemapindex":
+            yield from self._child_sitemaps(response, entries)
+            return
+        for entry in entries:
+            yield from self._articles(response, entry.get("loc"), _from_iso(entry.get("lastmod")))
 
     def parse_page(self, response: Response) -> Iterator[Request]:
         """Section/listing page: same-host links that look like the outlet's articles."""
@@ -132,6 +155,7 @@ class NewsSpider(scrapy.Spider):
         outlet = self.rules[response.meta["outlet"]]
         for href in response.css("a::attr(href)").getall():
             url = response.urljoin(href.strip())
+            # mailto:, javascript: and other-host links are everyday page furniture, not faults.
             if url == response.url or urlsplit(url).netloc != host:
                 continue
             if outlet.allow is not None or _looks_like_article(urlsplit(url).path):
@@ -141,14 +165,15 @@ class NewsSpider(scrapy.Spider):
         """Clean one article page into an ArticleRecord item; listing pages are only counted."""
         outlet = response.meta["outlet"]
         self._count(outlet, "fetched")
-        clean = None
-        if isinstance(response, TextResponse):
-            try:
-                clean = clean_page(response.text, response.url)
-            except Exception:  # one unparseable page must not end the crawl
-                logger.exception("%s: cannot clean %s", outlet, response.url)
-                self._fail(outlet, "extract", response.url)
-                return
+        if not isinstance(response, TextResponse):  # a PDF, an image, a video file
+            self._fail(outlet, "not_html", response.url)
+            return
+        try:
+            clean = clean_page(response.text, response.url)
+        except Exception:  # one unparseable page must not end the crawl
+            logger.exception("%s: cannot clean %s", outlet, loggable_url(response.url))
+            self._fail(outlet, "extract", response.url)
+            return
         if clean is None:
             self._count(outlet, "not_article")
             return
@@ -167,19 +192,34 @@ class NewsSpider(scrapy.Spider):
         yield {**asdict(record), "published_at": published.isoformat() if published else None}
 
     def on_error(self, failure: Failure) -> None:
-        """Count a failed request (DNS, connection, timeout, HTTP status, robots.txt…)."""
+        """Count a failed request (DNS, timeout, HTTP status, robots.txt, blocked address…)."""
         request = failure.request  # type: ignore[attr-defined]
-        self._fail(request.meta.get("outlet", "?"), _error_kind(failure.value), request.url)
+        kind = error_kind(failure.value)
+        max_size = request.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+        if kind == "cancelled" and request.meta.get("received_bytes", 0) > max_size:
+            kind = "too_large"  # Scrapy stops a body that outgrows the limit with a bare cancel
+        self._fail(request.meta.get("outlet", "?"), kind, request.url)
 
-    def _source(self, url: str, outlet: str, callback: Any) -> Request:
-        return Request(url, callback, errback=self.on_error, meta={"outlet": outlet})
+    def bytes_received(self, data: bytes, request: Request) -> None:
+        """Keep count of a body's bytes, to tell a download stopped for its size."""
+        request.meta["received_bytes"] = request.meta.get("received_bytes", 0) + len(data)
+
+    def _sources(self, url: str, outlet: str, callback: Any, **meta: Any) -> Iterator[Request]:
+        if not is_http_url(url):  # file:, data:, ftp: … never leave the spider
+            self._fail(outlet, "bad_scheme", url)
+            return
+        meta = {"outlet": outlet, "download_slot": slot_key(url), **meta}
+        yield Request(url, callback, errback=self.on_error, meta=meta)
 
     def _articles(
         self, response: Response, link: str | None, listed_at: datetime | None
     ) -> Iterable[Request]:
         outlet = self.rules[response.meta["outlet"]]
-        url = urljoin(response.url, link.strip()) if link else ""
+        if not link or not link.strip():
+            return
+        url = urljoin(response.url, link.strip())
         if not is_http_url(url):
+            self._fail(outlet.name, "bad_scheme", url)
             return
         url = canonical_url(url)
         if not outlet.accepts(url) or url in self.requested:
@@ -189,32 +229,48 @@ class NewsSpider(scrapy.Spider):
         if url in self.known:
             self._count(outlet.name, "known")
             return
-        meta = {"outlet": outlet.name, "listed_at": listed_at.isoformat() if listed_at else None}
+        meta = {
+            "outlet": outlet.name,
+            "listed_at": listed_at.isoformat() if listed_at else None,
+            "download_slot": slot_key(url),  # lets the scheduler spread requests over hosts
+        }
         yield Request(url, self.parse_article, errback=self.on_error, meta=meta)
 
-    def _sitemap(self, response: Response) -> Sitemap | None:
-        body = response.body
-        if gzip_magic_number(response):
-            max_size = response.meta.get(
-                "download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE")
-            )
-            try:
-                body = gunzip(body, max_size=max_size)
-            except (ValueError, OSError, EOFError):  # over max_size, or not really gzip
-                return None
-        elif not (isinstance(response, XmlResponse) or body.lstrip()[:1] == b"<"):
-            return None
+    def _child_sitemaps(
+        self, response: Response, entries: Iterable[dict[str, Any]]
+    ) -> Iterator[Request]:
+        outlet = response.meta["outlet"]
+        chain = (*response.meta.get("sitemap_chain", ()), response.url)
+        if len(chain) > self.settings.getint("NEWSWATCH_SITEMAP_MAX_DEPTH"):
+            self._fail(outlet, "sitemap_depth", response.url)
+            return
+        ancestors = {canonical_url(url) for url in chain}
+        for entry in entries:
+            loc = (entry.get("loc") or "").strip()
+            if not loc:
+                continue
+            url = urljoin(response.url, loc)
+            if is_http_url(url) and canonical_url(url) in ancestors:
+                self._fail(outlet, "sitemap_cycle", url)
+                continue
+            yield from self._sources(url, outlet, self.parse_sitemap, sitemap_chain=chain)
+
+    def _sitemap_entries(self, sitemap: Sitemap, outlet: str, url: str) -> Iterator[dict[str, Any]]:
+        limit = self.settings.getint("NEWSWATCH_SITEMAP_MAX_URLS")
         try:
-            sitemap = Sitemap(body)
-        except Exception:  # lxml gives up on some garbage despite recover=True
-            return None
-        return sitemap if sitemap.type in {"sitemapindex", "urlset"} else None
+            for count, entry in enumerate(sitemap):
+                if count == limit:
+                    self._fail(outlet, "sitemap_max_urls", url)
+                    return
+                yield entry
+        except etree.LxmlError:  # garbage halfway through the file
+            self._fail(outlet, "bad_sitemap", url)
 
     def _count(self, outlet: str, what: str) -> None:
         self.crawler.stats.inc_value(f"newswatch/{outlet}/{what}")
 
     def _fail(self, outlet: str, kind: str, url: str) -> None:
-        logger.warning("%s: %s failed: %s", outlet, url, kind)
+        logger.warning("%s: %s failed: %s", outlet, loggable_url(url), kind)
         self._count(outlet, "failed")
         self._count(outlet, f"failed/{kind}")
 
@@ -239,17 +295,6 @@ def _identity(fetched_url: str, declared: str | None) -> str:
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").removeprefix("www.")
-
-
-def _error_kind(exc: BaseException) -> str:
-    if isinstance(exc, HttpError):
-        return f"http_{exc.response.status}"
-    if isinstance(exc, IgnoreRequest):
-        return "robots" if "robots.txt" in str(exc) else "ignored"
-    for classes, kind in _ERROR_KINDS:
-        if isinstance(exc, classes):
-            return kind
-    return type(exc).__name__.lower()
 
 
 def _utc(value: datetime | None) -> datetime | None:

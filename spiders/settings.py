@@ -22,7 +22,39 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
-REDIRECT_MAX_TIMES = 5
+REDIRECT_MAX_TIMES = 5  # RFC 9309 asks robots.txt fetchers to follow at least five
+# Sitemaps: at most this many URLs taken from one file (the protocol's own cap), and at most this
+# many levels of sitemap index above a urlset (the protocol allows one; some outlets nest by year).
+NEWSWATCH_SITEMAP_MAX_URLS = 50_000
+NEWSWATCH_SITEMAP_MAX_DEPTH = 3
+
+# Only the web: a file:, data:, ftp: or s3: link that slipped past the spider's and the address
+# guard's checks still finds no handler to read it with.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+
+# The address guard resolves each name through the reactor's (default, caching) resolver and the
+# download reuses that cached answer: the address checked is the one connected to.
+DNSCACHE_ENABLED = True
+
+DOWNLOADER_MIDDLEWARES = {
+    # First of all, before robots.txt is fetched for a host: no internal addresses (SSRF).
+    "spiders.guard.AddressGuardMiddleware": 40,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.robots.RfcRobotsTxtMiddleware": 100,
+    # After RetryMiddleware (550) in request order, so it sees a 429/503 before it is retried.
+    "spiders.politeness.PolitenessMiddleware": 555,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "spiders.guard.SafeRedirectMiddleware": 600,
+}
+
+# Retry-After: wait within the run up to this long (seconds), else leave the host alone for the
+# rest of it and report until when. A 429 without Retry-After backs off this long; no host gets
+# more than a day (a "Retry-After: 2099" would otherwise retire an outlet for good). A robots.txt
+# Crawl-delay above the cap is shortened to it, so one outlet cannot hold a shard for hours.
+NEWSWATCH_RETRY_AFTER_MAX_WAIT = 60.0
+NEWSWATCH_BACKOFF_DEFAULT = 900.0
+NEWSWATCH_BACKOFF_MAX = 86_400.0
+NEWSWATCH_CRAWL_DELAY_MAX = 60.0
 
 # Extraction is CPU-bound; handling one item at a time measured ~25% faster per page.
 CONCURRENT_ITEMS = 1

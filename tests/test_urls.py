@@ -51,6 +51,8 @@ def test_canonical_url_is_idempotent(url: str) -> None:
         ("https://example.com/x", True),
         ("HTTP://example.com", True),
         ("ftp://example.com/x", False),
+        ("file:///etc/passwd", False),
+        ("data:text/html,<h1>hi</h1>", False),
         ("mailto:desk@example.com", False),
         ("javascript:void(0)", False),
         ("/relative/path", False),
