@@ -34,6 +34,11 @@ class Outlet(_Strict):
     sitemaps: list[str] = []
     pages: list[str] = []
     allow: str | None = None  # regex an article URL must match
+    delay: float | None = Field(default=None, ge=0)  # seconds between requests to its hosts
+    concurrency: int | None = Field(default=None, ge=1)  # parallel requests to each host
+    # Its links may lead to private (RFC 1918, ULA) addresses: an intranet outlet. Loopback,
+    # link-local and the like stay refused unless the outlet itself is configured on them.
+    intranet: bool = False
 
     @field_validator("feeds", "sitemaps", "pages")
     @classmethod
@@ -86,6 +91,11 @@ class Crawl(_Strict):
     concurrency_per_domain: int = Field(default=2, ge=1)
     delay_seconds: float = Field(default=0.5, ge=0)
     max_page_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    retries: int = Field(default=2, ge=0)  # extra attempts after a timeout or 5xx
+    max_redirects: int = Field(default=5, ge=0)
+    sitemap_max_urls: int = Field(default=50_000, ge=1)  # URLs taken from one sitemap file
+    sitemap_max_depth: int = Field(default=3, ge=1)  # levels of sitemap index
+    retry_after_max_wait: float = Field(default=60, ge=0)  # longer Retry-After: skip the outlet
     shards: int = Field(default=0, ge=0)  # outlet shards per cycle; 0 = one per CPU core
     # Set (e.g. "newswatch-shard/shard") to run each shard as a flow run of that deployment,
     # picked up by any worker of its pool; unset, shards are subprocesses of the cycle.

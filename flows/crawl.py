@@ -80,22 +80,32 @@ def run_crawl(
     settings: Crawl,
     workdir: Path,
     shards: int = 1,
-    conditional: Sequence[Conditional] = (),
+    validators: Sequence[Conditional] = (),
+    revisits: Sequence[Conditional] = (),
 ) -> CrawlResult:
     """Crawl outlets in `shards` parallel subprocesses, skipping known URLs; judge by stats.
 
-    `conditional` holds feeds and sitemaps with their validators, and known articles due for
-    a revisit (with or without validators): those are requested conditionally."""
+    `validators` are sent with requests for those URLs (feeds, sitemaps, pages); `revisits` are
+    known articles due to be fetched again, with validators or without (a full fetch)."""
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     known = workdir / "known.txt"
     known.write_text("".join(f"{url}\n" for url in sorted(known_urls)), encoding="utf-8")
-    revisits = workdir / "conditional.json"
-    revisits.write_text(json.dumps([asdict(c) for c in conditional], indent=1), encoding="utf-8")
+    conditional = workdir / "conditional.json"
+    conditional.write_text(
+        json.dumps(
+            {
+                "validators": [asdict(c) for c in validators],
+                "revisits": [asdict(c) for c in revisits],
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     entries = [outlet.model_dump(mode="json") for outlet in outlets]
     count = max(1, min(shards, len(entries)))
     jobs = [_shard(workdir, i, shard_outlets(entries, i, count)) for i in range(count)]
-    processes = [_spawn(job, known, revisits, settings) for job in jobs]
+    processes = [_spawn(job, known, conditional, settings) for job in jobs]
     _wait_all(jobs, processes, settings.timeout_seconds)
     return _merge(jobs, workdir)
 
@@ -126,6 +136,11 @@ def scrapy_command(job_args: list[str], settings: Crawl) -> list[str]:
         "DOWNLOAD_MAXSIZE": settings.max_page_bytes,
         "DOWNLOAD_WARNSIZE": min(2 * 1024 * 1024, settings.max_page_bytes),
         "CLOSESPIDER_TIMEOUT": max(1, int(settings.timeout_seconds * _GRACEFUL_SHARE)),
+        "RETRY_TIMES": settings.retries,
+        "REDIRECT_MAX_TIMES": settings.max_redirects,
+        "NEWSWATCH_SITEMAP_MAX_URLS": settings.sitemap_max_urls,
+        "NEWSWATCH_SITEMAP_MAX_DEPTH": settings.sitemap_max_depth,
+        "NEWSWATCH_RETRY_AFTER_MAX_WAIT": settings.retry_after_max_wait,
     }
     command = [sys.executable, "-m", "scrapy", "crawl", "news", *job_args]
     for key, value in overrides.items():
@@ -149,9 +164,7 @@ def _shard(workdir: Path, index: int, outlets: list[dict[str, Any]]) -> _Shard:
     return job
 
 
-def _spawn(
-    job: _Shard, known: Path, conditional: Path, settings: Crawl
-) -> subprocess.Popen[bytes]:
+def _spawn(job: _Shard, known: Path, conditional: Path, settings: Crawl) -> subprocess.Popen[bytes]:
     outlets = job.log.with_name(f"outlets-{job.index}.json")
     outlets.write_text(json.dumps(job.outlets, indent=1), encoding="utf-8")
     args = [

@@ -36,6 +36,11 @@ from storage.fetches import (
 )
 
 KEEP_CRAWL_DIRS = 10
+_BACKOFF_KINDS = ("http_429", "http_503", "backoff")
+_TRANSIENT_KINDS = frozenset({
+    "timeout", "connection", "dns", "data_loss", "no_response", "bad_response", "cancelled",
+    "robots_unavailable", "extract", *_BACKOFF_KINDS,
+})  # fmt: skip
 # Shards of one cycle create their crawl directories side by side: never prune a young one.
 MIN_CRAWL_DIR_AGE_SECONDS = 3600
 
@@ -60,7 +65,8 @@ class CrawlPlan:
 
     outlets: list[Outlet]  # the outlets to crawl now
     known: set[str]  # stored article URLs not due for a revisit: never requested
-    conditional: list[Conditional]  # sources with validators and the revisits due
+    validators: list[Conditional]  # of feeds, sitemaps and pages fetched before
+    revisits: list[Conditional]  # known articles due to be fetched again
     backed_off: dict[str, datetime] = field(default_factory=dict)  # outlet -> left alone until
 
 
@@ -75,12 +81,11 @@ def plan_crawl(engine: Engine, outlets: list[Outlet]) -> CrawlPlan:
         active = [o for o in outlets if o.name not in backed_off]
         names = [o.name for o in active]
         revisits = due_revisits(session, names, now)
-        sources = [url for o in active for url in (*o.feeds, *o.sitemaps)]
-        conditional = source_validators(session, sources, now) + revisits
+        validators = source_validators(session, names, now)
         known = known_urls(session, names) - {r.url for r in revisits}
     for name, until in backed_off.items():
         get_run_logger().info("%s asked to be left alone until %s: skipped", name, until)
-    return CrawlPlan(active, known, conditional, backed_off)
+    return CrawlPlan(active, known, validators, revisits, backed_off)
 
 
 @task(retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
@@ -88,7 +93,7 @@ def crawl_outlets(config: Config, plan: CrawlPlan, workdir: Path, shards: int) -
     """Discover and fetch new articles of the outlets in `shards` crawl subprocesses."""
     result = run_crawl(
         plan.outlets, plan.known, config.crawl, workdir, shards=shards,
-        conditional=plan.conditional,
+        validators=plan.validators, revisits=plan.revisits,
     )  # fmt: skip
     get_run_logger().info(
         "crawl finished (%s): %d articles, log %s",
@@ -120,7 +125,11 @@ def remember_fetches(engine: Engine, crawl: CrawlResult) -> None:
     # Where articles were lost (failed requests, a crawl cut short), the next run must read the
     # outlet's feeds in full again: a 304 would hide the links it did not get to.
     incomplete = crawl.finish_reason != "finished"
-    lossy = {name for name, stats in crawl.outlets.items() if incomplete or stats.failed}
+    lossy = {
+        name
+        for name, stats in crawl.outlets.items()
+        if incomplete or any(_transient(kind) for kind in stats.errors)
+    }
     fetches = [
         replace(f, etag=None, last_modified=None) if f.outlet in lossy and f.status == 200 else f
         for f in crawl.fetches
@@ -130,8 +139,13 @@ def remember_fetches(engine: Engine, crawl: CrawlResult) -> None:
         record_fetches(session, fetches, now)
         for name, stats in crawl.outlets.items():
             if stats.backoff_until and stats.backoff_until > now:
-                reason = ", ".join(k for k in stats.errors if k in ("http_429", "http_503"))
+                reason = ", ".join(k for k in stats.errors if k in _BACKOFF_KINDS)
                 record_backoff(session, name, stats.backoff_until, reason or "retry-after")
+
+
+def _transient(kind: str) -> bool:
+    # Failures that may go away by the next run; a robots.txt ban or a 404 will not.
+    return kind in _TRANSIENT_KINDS or kind.startswith("http_5")
 
 
 @task(retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)

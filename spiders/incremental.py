@@ -37,15 +37,15 @@ class Revisit:
     validators: Validators
 
 
-def load_conditional(path: str, sources: set[str]) -> tuple[dict[str, Validators], list[Revisit]]:
-    """Read the parent's conditional.json: validators by URL; the entries that are not one of
-    the outlets' `sources` (feeds, sitemaps) are the article revisits due."""
-    entries = json.loads(Path(path).read_text(encoding="utf-8")) if path else []
-    validators = {e["url"]: Validators(e.get("etag"), e.get("last_modified")) for e in entries}
+def load_conditional(path: str) -> tuple[dict[str, Validators], list[Revisit]]:
+    """Read the parent's conditional.json: validators by URL, and the article revisits due."""
+    data = json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
+    validators = {
+        e["url"]: Validators(e.get("etag"), e.get("last_modified"))
+        for e in (*data.get("validators", ()), *data.get("revisits", ()))
+    }
     revisits = [
-        Revisit(e["url"], e["outlet"], validators[e["url"]])
-        for e in entries
-        if e["url"] not in sources
+        Revisit(e["url"], e["outlet"], validators[e["url"]]) for e in data.get("revisits", ())
     ]
     return validators, revisits
 
@@ -71,6 +71,13 @@ class FetchLog:
                 or response.request.headers.get("If-Modified-Since")
             ),
         })  # fmt: skip
+
+    def forget_validators(self, url: str) -> None:
+        """Drop what `url`'s response said about its version: it must be fetched in full again
+        (a sitemap index: a 304 would hide the child sitemaps to read)."""
+        for entry in self.entries:
+            if entry["url"] == url:
+                entry["etag"] = entry["last_modified"] = None
 
     def write(self) -> None:
         """Write the log atomically (no-op without a path)."""

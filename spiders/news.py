@@ -6,7 +6,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from time import struct_time
@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 
 from spiders.extract import clean_page
 from spiders.failures import error_kind, loggable_url
+from spiders.incremental import FetchLog, load_conditional
 from spiders.items import ArticleRecord
 from spiders.politeness import slot_key, slot_settings
 from spiders.safety import AddressPolicy
@@ -89,11 +90,16 @@ class NewsSpider(scrapy.Spider):
 
     name = "news"
 
-    def __init__(self, outlets: str, known: str = "", *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, outlets: str, known: str = "", conditional: str = "", *args: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         entries = json.loads(Path(outlets).read_text(encoding="utf-8"))
         self.rules = {entry["name"]: OutletRules.from_dict(entry) for entry in entries}
         self.known = set(Path(known).read_text(encoding="utf-8").split()) if known else set()
+        # Validators of feeds, sitemaps and articles seen before; known articles due again.
+        self.validators, self.revisits = load_conditional(conditional)
+        self.fetch_log = FetchLog("")
         self.requested: set[str] = set()  # canonical article URLs seen in this crawl
         self.emitted: set[str] = set()  # canonical URLs of the records yielded
 
@@ -107,22 +113,36 @@ class NewsSpider(scrapy.Spider):
         }
         crawler.settings.set("DOWNLOAD_SLOTS", slots, priority="spider")  # not frozen yet
         crawler.signals.connect(spider.bytes_received, signal=signals.bytes_received)
+        spider.fetch_log = FetchLog(crawler.settings.get("NEWSWATCH_FETCH_LOG", ""))
         return spider
+
+    def closed(self, reason: str) -> None:
+        """Hand the responses' validators to the parent, for the next run's conditional requests."""
+        self.fetch_log.write()
 
     async def start(self) -> AsyncIterator[Request]:
         """One request per feed, sitemap and section page of every outlet."""
         for outlet in self.rules.values():
-            for urls, callback in (
-                (outlet.feeds, self.parse_feed),
-                (outlet.sitemaps, self.parse_sitemap),
-                (outlet.pages, self.parse_page),
+            for urls, callback, kind in (
+                (outlet.feeds, self.parse_feed, "feed"),
+                (outlet.sitemaps, self.parse_sitemap, "sitemap"),
+                (outlet.pages, self.parse_page, "page"),
             ):
                 for url in urls:
-                    for request in self._sources(url, outlet.name, callback):
+                    for request in self._sources(url, outlet.name, callback, listed_by=kind):
                         yield request
+        for revisit in self.revisits:  # known articles fetched again to catch updates
+            if revisit.outlet in self.rules and revisit.url not in self.requested:
+                self.requested.add(revisit.url)
+                self._count(revisit.outlet, "revisited")
+                meta = {"outlet": revisit.outlet, "download_slot": slot_key(revisit.url)}
+                yield self._conditional(Request(revisit.url, self.parse_article,
+                                                errback=self.on_error, meta=meta))  # fmt: skip
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """RSS 2.0 or Atom: every entry's link is a candidate article."""
+        if self._not_modified(response):
+            return
         feed = feedparser.parse(response.body, response_headers={"content-location": response.url})
         if not feed.entries and feed.bozo:
             self._fail(response.meta["outlet"], "bad_feed", response.url)
@@ -133,6 +153,8 @@ class NewsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Sitemap index (recurse, bounded), urlset or Google News sitemap, gzipped or not."""
+        if self._not_modified(response):
+            return
         outlet = response.meta["outlet"]
         max_size = response.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
         sitemap, problem = read_sitemap(response, max_size)
@@ -141,6 +163,9 @@ class NewsSpider(scrapy.Spider):
             return
         entries = self._sitemap_entries(sitemap, outlet, response.url)
         if sitemap.type == "sitemapindex":
+            # Children change without their index changing: read it in full every run, and
+            # ask each child conditionally instead.
+            self.fetch_log.forget_validators(response.request.url)
             yield from self._child_sitemaps(response, entries)
             return
         for entry in entries:
@@ -148,6 +173,8 @@ class NewsSpider(scrapy.Spider):
 
     def parse_page(self, response: Response) -> Iterator[Request]:
         """Section/listing page: same-host links that look like the outlet's articles."""
+        if self._not_modified(response):
+            return
         if not isinstance(response, TextResponse):
             self._fail(response.meta["outlet"], "not_html", response.url)
             return
@@ -164,12 +191,18 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
         """Clean one article page into an ArticleRecord item; listing pages are only counted."""
         outlet = response.meta["outlet"]
+        if self._not_modified(response):
+            return
         self._count(outlet, "fetched")
         if not isinstance(response, TextResponse):  # a PDF, an image, a video file
             self._fail(outlet, "not_html", response.url)
             return
+        listed_at = _from_iso(response.meta.get("listed_at"))
+        from_feed = response.meta.get("listed_by") == "feed"
         try:
-            clean = clean_page(response.text, response.url)
+            clean = clean_page(
+                response.text, response.url, feed_published=listed_at if from_feed else None
+            )
         except Exception:  # one unparseable page must not end the crawl
             logger.exception("%s: cannot clean %s", outlet, loggable_url(response.url))
             self._fail(outlet, "extract", response.url)
@@ -183,13 +216,16 @@ class NewsSpider(scrapy.Spider):
             return
         self.emitted.add(url)
         self._count(outlet, "articles")
-        published = _utc(clean.published_at) or _from_iso(response.meta.get("listed_at"))
+        published, source = _utc(clean.published_at), clean.published_source
+        if published is None and listed_at is not None:  # a sitemap's lastmod, the last resort
+            published, source = listed_at, "sitemap"
         record = ArticleRecord(
             url=url, fetched_url=response.url, outlet=outlet, title=clean.title,
             text=clean.text, author=clean.author, published_at=published,
-            language=clean.language,
+            language=clean.language, authors=clean.authors, published_source=source,
+            modified_at=_utc(clean.modified_at),
         )  # fmt: skip
-        yield {**asdict(record), "published_at": published.isoformat() if published else None}
+        yield record.to_dict()  # datetimes as ISO strings: Scrapy's encoder drops their zone
 
     def on_error(self, failure: Failure) -> None:
         """Count a failed request (DNS, timeout, HTTP status, robots.txt, blocked address…)."""
@@ -209,7 +245,26 @@ class NewsSpider(scrapy.Spider):
             self._fail(outlet, "bad_scheme", url)
             return
         meta = {"outlet": outlet, "download_slot": slot_key(url), **meta}
-        yield Request(url, callback, errback=self.on_error, meta=meta)
+        yield self._conditional(Request(url, callback, errback=self.on_error, meta=meta))
+
+    def _conditional(self, request: Request) -> Request:
+        """Send the URL's validators, if any, and take a 304 answer to the callback."""
+        validators = self.validators.get(request.url)
+        headers = validators.headers() if validators else {}
+        if not headers:
+            return request
+        request.headers.update(headers)
+        request.meta["handle_httpstatus_list"] = [304]
+        return request
+
+    def _not_modified(self, response: Response) -> bool:
+        """Log the response for the next run; True (and counted) when it is a 304."""
+        outlet = response.meta["outlet"]
+        self.fetch_log.add(response, outlet)
+        if response.status != 304:
+            return False
+        self._count(outlet, "not_modified")
+        return True
 
     def _articles(
         self, response: Response, link: str | None, listed_at: datetime | None
@@ -232,6 +287,7 @@ class NewsSpider(scrapy.Spider):
         meta = {
             "outlet": outlet.name,
             "listed_at": listed_at.isoformat() if listed_at else None,
+            "listed_by": response.meta.get("listed_by"),
             "download_slot": slot_key(url),  # lets the scheduler spread requests over hosts
         }
         yield Request(url, self.parse_article, errback=self.on_error, meta=meta)
@@ -253,7 +309,9 @@ class NewsSpider(scrapy.Spider):
             if is_http_url(url) and canonical_url(url) in ancestors:
                 self._fail(outlet, "sitemap_cycle", url)
                 continue
-            yield from self._sources(url, outlet, self.parse_sitemap, sitemap_chain=chain)
+            yield from self._sources(
+                url, outlet, self.parse_sitemap, sitemap_chain=chain, listed_by="sitemap"
+            )
 
     def _sitemap_entries(self, sitemap: Sitemap, outlet: str, url: str) -> Iterator[dict[str, Any]]:
         limit = self.settings.getint("NEWSWATCH_SITEMAP_MAX_URLS")

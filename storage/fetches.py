@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import dialect_insert
@@ -81,10 +81,15 @@ def due_revisits(session: Session, outlets: Iterable[str], now: datetime) -> lis
     return due
 
 
-def source_validators(session: Session, urls: Iterable[str], now: datetime) -> list[Conditional]:
-    """Validators for feed and sitemap URLs fetched before (none when a full fetch is due)."""
-    query = select(FetchState).where(FetchState.url.in_(list(urls)))
-    return [_conditional(state.url, state.outlet, state, now) for state in session.scalars(query)]
+def source_validators(session: Session, outlets: Iterable[str], now: datetime) -> list[Conditional]:
+    """Trusted validators of these outlets' feeds, sitemaps and pages (not of their articles)."""
+    query = select(FetchState).where(
+        FetchState.outlet.in_(list(outlets)),
+        FetchState.etag.is_not(None) | FetchState.last_modified.is_not(None),
+        ~exists().where(Article.url == FetchState.url),
+    )
+    found = (_conditional(state.url, state.outlet, state, now) for state in session.scalars(query))
+    return [c for c in found if c.etag or c.last_modified]
 
 
 def _conditional(url: str, outlet: str, state: FetchState | None, now: datetime) -> Conditional:

@@ -18,6 +18,7 @@ from flows.config import Crawl, Outlet
 from flows.crawl import CrawlError, CrawlResult, repo_root, run_crawl
 from flows.demo_site import BOILERPLATE_MARKERS, DemoSite
 from spiders.items import ArticleRecord
+from storage.fetches import Conditional
 
 FAST = Crawl(delay_seconds=0, concurrency_per_domain=8, timeout_seconds=60)
 WATCHED = re.compile(r"\b(russia|kremlin|syria|isis|islamic state)\b", re.IGNORECASE)
@@ -150,3 +151,51 @@ def test_the_seam_does_not_import_scrapy_or_twisted():
     out = subprocess.run([sys.executable, "-c", code], cwd=repo_root(), capture_output=True,
                          text=True, check=True)  # fmt: skip
     assert out.stdout.strip() == "[]"
+
+
+def test_incremental_run_asks_conditionally_and_revisits(tmp_path: Path) -> None:
+    # A site of its own: this test edits an article.
+    with DemoSite() as site:
+        outlets = [Outlet(**entry) for entry in site.outlets()]
+        cold = run_crawl(outlets, set(), FAST, tmp_path / "cold")
+        by_url = _by_url(cold.records)
+        validators = {f.url: f for f in cold.fetches if f.status == 200 and f.etag}
+        sources = [u for o in outlets for u in (*o.feeds, *o.sitemaps, *o.pages)]
+        index = next(u for u in sources if "sitemap-index" in u)
+        # Every source's ETag is kept, but the sitemap index's: it is always read in full.
+        assert set(validators) & set(sources) == set(sources) - {index}
+        same, edited, unconditional = sorted(by_url)[:3]
+        # A new last paragraph: the feed's summary (the first one) stays the same.
+        added = "An entirely new last paragraph about the harbour and the council."
+        site.edit(edited, [*by_url[edited].text.splitlines(), added])
+        sent = [Conditional(u, f.outlet, f.etag) for u, f in validators.items() if u not in by_url]
+        revisits = [
+            Conditional(same, by_url[same].outlet, validators[same].etag),
+            Conditional(edited, by_url[edited].outlet, validators[edited].etag),
+            Conditional(unconditional, by_url[unconditional].outlet),  # a full fetch is due
+        ]
+        site.reset_requests()
+
+        warm = run_crawl(outlets, set(by_url) - {same, edited, unconditional}, FAST,
+                         tmp_path / "warm", validators=sent, revisits=revisits)  # fmt: skip
+
+        statuses = dict(site.statuses)
+        assert {u: statuses[urlsplit(u).path] for u in sources} == {
+            u: 200 if u == index else 304 for u in sources
+        }
+        children = [p for p in statuses if "/wire/sitemaps/" in p]
+        assert children and all(statuses[p] == 304 for p in children)
+        assert statuses[urlsplit(same).path] == 304
+        assert statuses[urlsplit(edited).path] == 200
+        assert statuses[urlsplit(unconditional).path] == 200
+        assert {r.url for r in warm.records} == {edited, unconditional}
+        assert "harbour and the council" in _by_url(warm.records)[edited].text
+        assert (
+            sum(s.not_modified for s in warm.outlets.values())
+            == len(sources) - 1 + len(children) + 1
+        )
+        assert sum(s.revisited for s in warm.outlets.values()) == 3
+        # Every response is logged for the next run; a 304 says it was asked conditionally.
+        logged = {f.url: f for f in warm.fetches}
+        assert logged[same].status == 304 and logged[same].conditional
+        assert logged[unconditional].status == 200 and not logged[unconditional].conditional

@@ -4,6 +4,7 @@ import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy.orm import Session
@@ -69,10 +70,18 @@ def test_monitoring_cycle_end_to_end(prefect_api, database_url, smtp_server, tmp
         assert sum(row.alerts_sent for row in summary.outlets) == 2 * len(expected)
         assert latest_report() == summary.table()
 
-        # Run 2: nothing new — no alert, no known article fetched again.
+        # Run 2: nothing new — no alert, no known article fetched again, every source a 304.
         site.reset_requests()
         monitor(config_path=str(config))
         assert article_requests(site) == []
+        sources = {
+            urlsplit(url).path
+            for outlet in site.outlets()
+            for url in (*outlet["feeds"], *outlet["sitemaps"], *outlet["pages"])
+        }
+        answers = {path: status for path, status in site.statuses if path in sources}
+        # The sitemap index is read in full every run; its child sitemaps conditionally.
+        assert answers == {path: 200 if "index" in path else 304 for path in sources}
         assert len(inbox.received) == len(expected)
 
         # Run 3: publish one matching and one other article, edit old ones: only the new match.

@@ -39,7 +39,6 @@ from hostile_site import (
     xml,
 )
 
-import flows.crawl
 from flows.config import Crawl, Outlet
 from flows.crawl import CrawlResult, run_crawl
 from spiders import settings
@@ -49,14 +48,9 @@ from spiders.urls import canonical_url
 # Small limits keep the crawl to seconds: 2 s download timeout, one retry, 1 MiB pages.
 CRAWL = Crawl(
     delay_seconds=0, concurrency_per_domain=2, timeout_seconds=60,
-    download_timeout=2, max_page_bytes=1 * MIB,
+    download_timeout=2, max_page_bytes=1 * MIB, retries=1,
+    sitemap_max_urls=20, sitemap_max_depth=2, retry_after_max_wait=5,
 )  # fmt: skip
-EXTRA_SETTINGS = {
-    "RETRY_TIMES": 1,
-    "NEWSWATCH_SITEMAP_MAX_URLS": 20,
-    "NEWSWATCH_SITEMAP_MAX_DEPTH": 2,
-    "NEWSWATCH_RETRY_AFTER_MAX_WAIT": 5,
-}
 XXE_MARKER = "XXE-MARKER-4f1c"
 HOSTNAME = "/etc/hostname"  # a file any Linux has, for the sitemap's external entity
 MANY = 100  # URLs in the oversized sitemap
@@ -64,20 +58,11 @@ CAFE = "Café society returns"
 HTML, RSS = "text/html", "application/rss+xml"
 
 
-class TestOutlet(Outlet):
-    """An outlet with the per-outlet keys the spider reads but flows.config does not offer yet."""
-
-    __test__ = False  # not a test class, whatever its name
-    delay: float | None = None
-    concurrency: int | None = None
-    intranet: bool = False
-
-
 @dataclass(frozen=True)
 class Case:
     """One fake outlet and what the crawl must make of it."""
 
-    outlet: TestOutlet
+    outlet: Outlet
     errors: dict[str, int]  # failure kind -> count
     articles: int
 
@@ -102,8 +87,8 @@ def _feed(site: HostileSite, key: str, routes: dict[str, Any], path: str = "/rss
     return site.url(key, path)
 
 
-def _outlet(key: str, **fields: Any) -> TestOutlet:
-    return TestOutlet(name=key.replace("_", " ").title(), **fields)
+def _outlet(key: str, **fields: Any) -> Outlet:
+    return Outlet(name=key.replace("_", " ").title(), **fields)
 
 
 # The outlets ----------------------------------------------------------------------------------
@@ -353,7 +338,7 @@ class HostileCrawl:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileCrawl]:
     workdir = tmp_path_factory.mktemp("hostile")
-    with HostileSite(workdir) as site, pytest.MonkeyPatch.context() as patch:
+    with HostileSite(workdir) as site:
         site.outlet("canary")  # nothing may ever reach it
         for key in CASES:
             site.outlet(key)
@@ -361,23 +346,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileCrawl]:
         known = {
             canonical_url(site.url("sitemaps", f"/many/story-number-{i}")) for i in range(MANY)
         }
-        # run_crawl has no way to pass these settings yet (see the Crawl fields proposed for
-        # flows/config.py): add them to the real command line it builds.
-        patch.setattr(flows.crawl, "scrapy_command", _with_settings(flows.crawl.scrapy_command))
         started, clock = datetime.now(UTC), time.monotonic()
         outlets = [c.outlet for c in cases.values()]
         result = run_crawl(outlets, known, CRAWL, workdir / "crawl")
         seconds = time.monotonic() - clock
         stats = json.loads((workdir / "crawl" / "stats-0.json").read_text(encoding="utf-8"))
         yield HostileCrawl(site, cases, result, stats, seconds, started)
-
-
-def _with_settings(original: Callable[..., list[str]]) -> Callable[..., list[str]]:
-    def command(job_args: list[str], settings: Crawl) -> list[str]:
-        extra = [arg for key, value in EXTRA_SETTINGS.items() for arg in ("-s", f"{key}={value}")]
-        return original(job_args, settings) + extra
-
-    return command
 
 
 def _articles(hostile: HostileCrawl, key: str) -> list[Any]:
@@ -437,9 +411,9 @@ def test_entities_are_never_expanded(hostile: HostileCrawl):
 
 def test_a_sitemap_gives_at_most_its_quota_of_urls(hostile: HostileCrawl):
     stats = hostile.stats
-    assert stats["newswatch/Sitemaps/known"] == EXTRA_SETTINGS["NEWSWATCH_SITEMAP_MAX_URLS"]
+    assert stats["newswatch/Sitemaps/known"] == CRAWL.sitemap_max_urls
     assert not [hit for hit in hostile.site.hits("sitemaps") if hit.path.startswith("/many/")]
-    assert hostile.site.hits("sitemaps", "/deep/3.xml") == []  # beyond NEWSWATCH_SITEMAP_MAX_DEPTH
+    assert hostile.site.hits("sitemaps", "/deep/3.xml") == []  # beyond sitemap_max_depth
 
 
 def test_text_in_wrong_or_missing_charsets_still_becomes_articles(hostile: HostileCrawl):
