@@ -1,0 +1,1 @@
+"""Story clustering and update triage benchmark (docs/benchmarks.md, "Story clustering")."""
