@@ -1,0 +1,75 @@
+"""Per-outlet boilerplate learning: sentences that recur across an outlet's articles (pure)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# A sentence ends at . ! ? (and closing quotes) before whitespace; lines are paragraphs.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
+_NON_WORD = re.compile(r"[^\w]+")
+_DIGITS = re.compile(r"\d+")
+# Too short to tell boilerplate from prose that merely happens to repeat ("He said.").
+MIN_SENTENCE_CHARS = 12
+
+
+@dataclass(frozen=True)
+class LearningRules:
+    """When a recurring sentence counts as an outlet's boilerplate."""
+
+    warmup: int = 10  # learn nothing before this many of the outlet's articles are stored
+    min_articles: int = 5  # a quote in two or three follow-ups is the story, not the site
+    min_share: float = 0.2  # …and in at least this share of the articles looked at
+    window: int = 200  # the outlet's latest articles looked at: old site furniture ages out
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """(line number, sentence) of a clean text, one paragraph per line."""
+    return [
+        (number, sentence.strip())
+        for number, line in enumerate(text.splitlines())
+        for sentence in _SENTENCE_END.split(line)
+        if sentence.strip()
+    ]
+
+
+def fingerprint(sentence: str) -> int | None:
+    """A 63-bit hash of the folded sentence (case, accents, punctuation, numbers); None if short."""
+    folded = unicodedata.normalize("NFKD", sentence.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    # Numbers change from page to page in recurring lines ("© 2026", "Updated 12:40").
+    folded = _NON_WORD.sub(" ", _DIGITS.sub("0", folded)).strip()
+    if len(folded) < MIN_SENTENCE_CHARS:
+        return None
+    return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=8).digest()) >> 1
+
+
+def fingerprints(text: str) -> set[int]:
+    """The distinct sentence fingerprints of a text."""
+    return {fp for _, sentence in sentences(text) if (fp := fingerprint(sentence)) is not None}
+
+
+def learn(articles: Sequence[set[int]], rules: LearningRules = LearningRules()) -> dict[int, int]:
+    """Fingerprints found in enough of these articles (newest first) -> in how many."""
+    recent = articles[: rules.window]
+    if len(recent) < rules.warmup:
+        return {}
+    counts = Counter(fp for article in recent for fp in article)
+    needed = max(rules.min_articles, rules.min_share * len(recent))
+    return {fp: count for fp, count in counts.items() if count >= needed}
+
+
+def strip(text: str, learned: Iterable[int] | set[int]) -> str:
+    """The text without its learned boilerplate sentences; emptied paragraphs are dropped."""
+    learned = learned if isinstance(learned, set) else set(learned)
+    if not learned:
+        return text
+    kept: dict[int, list[str]] = {}
+    for number, sentence in sentences(text):
+        if fingerprint(sentence) not in learned:
+            kept.setdefault(number, []).append(sentence)
+    return "\n".join(" ".join(parts) for _, parts in sorted(kept.items()))
