@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -182,12 +183,16 @@ def test_independent_000_paragraphs_are_lines() -> None:
     assert lines[-1].endswith("“let’s not take that too far.”")
 
 
-def test_seed_001_copy_matches_shared_seed() -> None:
-    shared = sorted(SHARED_SEEDS.glob("001_*.txt"))
-    if not shared:
-        pytest.skip("shared/seeds is not beside the repository")
-    copy = (PAGES / "seed_001_expected.txt").read_text(encoding="utf-8")
-    assert shared[0].read_text(encoding="utf-8") == copy
+# SHA-256 of shared/seeds/001_e9028ea305dede4c.txt, the clean text 000 must become.
+SEED_001_SHA256 = "3c6fdd3f5a853e53b1b4efe22bb06df23911b516ce23e46f6c48fc4013b0a03a"
+
+
+def test_seed_001_copy_is_the_shared_seed() -> None:
+    copy = (PAGES / "seed_001_expected.txt").read_bytes()
+    assert hashlib.sha256(copy).hexdigest() == SEED_001_SHA256
+    # Beside the team's shared folder, the seed itself must still be what was copied.
+    for shared in SHARED_SEEDS.glob("001_*.txt"):
+        assert hashlib.sha256(shared.read_bytes()).hexdigest() == SEED_001_SHA256
 
 
 @pytest.mark.parametrize("name", sorted(SEED_PAGES))
