@@ -10,7 +10,11 @@ from typing import Protocol
 
 
 class AlertFacts(Protocol):
-    """What an alert message is made of (storage.outbox.PendingAlert satisfies it)."""
+    """What an alert message is made of (storage.outbox.PendingAlert satisfies it).
+
+    Optional, read when present: `kind` ("new" or "update"), `update_reason` and
+    `also_covered_by` (the story's other outlets).
+    """
 
     watchlist: str
     title: str
@@ -41,19 +45,23 @@ def stable_message_id(key: str) -> str:
 
 
 def format_alert(alert: AlertFacts, key: str | None = None) -> AlertMessage:
-    """Render the watchlist, headline, outlet, date, URL, matched terms and snippet, keyed."""
+    """Render the watchlist, headline, outlet, date, URL, matched terms and snippet, keyed;
+    an update says what changed, and every other outlet of the story is named."""
     published = (
         alert.published_at.strftime("%Y-%m-%d %H:%M UTC") if alert.published_at else "date unknown"
     )
     terms = ", ".join(alert.terms) or "-"
-    body = "\n".join(
-        [
-            f"{alert.title}",
-            f"{alert.outlet} · {published}",
-            f"{alert.url}",
-            "",
-            f"Matched: {terms}",
-            f"“{alert.snippet}”",
-        ]
-    )
-    return AlertMessage(title=f"[{alert.watchlist}] {alert.title}", body=body, key=key)
+    # The URL stays the third line: scripts (and tests) read it from there.
+    lines = [f"{alert.title}", f"{alert.outlet} · {published}", f"{alert.url}", ""]
+    update = getattr(alert, "kind", "new") == "update"
+    if update:  # the snippet is then the changed passage
+        reason = getattr(alert, "update_reason", None)
+        lines += [f"Updated: {reason}" if reason else "Updated", f"“{alert.snippet}”"]
+        lines.append(f"Matched: {terms}")
+    else:
+        lines += [f"Matched: {terms}", f"“{alert.snippet}”"]
+    also = tuple(getattr(alert, "also_covered_by", ()))
+    if also:
+        lines += ["", f"Also covered by: {', '.join(also)}"]
+    title = f"[{alert.watchlist}] {'Updated: ' if update else ''}{alert.title}"
+    return AlertMessage(title=title, body="\n".join(lines), key=key)

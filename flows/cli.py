@@ -158,7 +158,7 @@ def articles(
     outlet: Annotated[str | None, typer.Option(help="Only this outlet")] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many, newest first")] = None,
 ) -> None:
-    """List stored articles."""
+    """List stored articles, with the other outlets that covered the same story."""
     from storage.articles import list_articles
 
     rows = _query(config, lambda s: list_articles(s, outlet=outlet, limit=limit))
@@ -167,7 +167,10 @@ def articles(
             typer.echo(_json_line(asdict(row)))
         else:
             when = row.published_at.strftime("%Y-%m-%d %H:%M") if row.published_at else "?"
-            typer.echo(f"{when}  {row.outlet}  {row.title}  (v{row.version_count})  {row.url}")
+            line = f"{when}  {row.outlet}  {row.title}  (v{row.version_count})  {row.url}"
+            if row.also_covered_by:
+                line += f"  also covered by: {', '.join(row.also_covered_by)}"
+            typer.echo(line)
 
 
 @app.command()

@@ -6,7 +6,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -66,11 +66,17 @@ class Outlet(_Strict):
 
 
 class Watchlist(_Strict):
-    """A named query and the channels its alerts go to."""
+    """A named query, the channels its alerts go to, and which stories it alerts on."""
 
     name: str = Field(min_length=1)
     query: str
     notify: list[str] = []
+    # Stories published longer ago are stored silently: an outlet's archive on its first
+    # crawl, an old article re-linked from a home page.
+    max_age_days: float = Field(default=3, gt=0)
+    # A material update (never a cosmetic one) of an alerted story, or one that newly
+    # matches: "alert" once per story, marked as an update, or "ignore".
+    on_update: Literal["alert", "ignore"] = "alert"
 
     @field_validator("query")
     @classmethod
@@ -102,6 +108,14 @@ class Crawl(_Strict):
     shard_deployment: str | None = None
 
 
+class Stories(_Strict):
+    """How far back a new article is compared with stored ones to find its story."""
+
+    # Copies of a wire story follow within hours, reposts within days. An older look-alike is
+    # a story of its own (an anniversary piece, a re-run), and the window keeps the index small.
+    window_days: float = Field(default=3, gt=0)
+
+
 class Retention(_Strict):
     """How long old article versions and raw pages are kept, and when the clean-up runs."""
 
@@ -122,6 +136,7 @@ class Config(_Strict):
     schedule: str = "*/15 * * * *"  # cron, used by `newswatch serve`
     channels: dict[str, str] = {}
     crawl: Crawl = Crawl()
+    stories: Stories = Stories()
     retention: Retention = Retention()
     outlets: list[Outlet] = []
     watchlists: list[Watchlist] = []

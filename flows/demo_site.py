@@ -9,7 +9,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +31,8 @@ BOILERPLATE_MARKERS = (
     "We use cookies", "Breaking:",
 )  # fmt: skip
 ROBOTS_DISALLOWED = ("/private/", "/ledger/drafts/")
+# The demo watchlist's max_age (the Watchlist default): older matching stories store silently.
+MAX_AGE = timedelta(days=3)
 
 _DATA = Path(__file__).parent / "demo_data"
 _WATCH_ANY = re.compile(r"\b(?:russia|kremlin)\b", re.IGNORECASE)
@@ -72,12 +74,20 @@ class DemoArticle:
 
 
 class DemoSite:
-    """Gazette (RSS), Wire (sitemap index: gzipped + news sitemap), Ledger (Atom + section page)."""
+    """Gazette (RSS), Wire (sitemap index: gzipped + news sitemap), Ledger (Atom + section page).
 
-    def __init__(self) -> None:
+    Publish dates are relative to `now` (default: when the site is made), as they were to the
+    data's own "now": the recent stories stay recent, the archive stays old. Fixed for the
+    site's life, so pages and their ETags do not change between crawls.
+    """
+
+    def __init__(self, now: datetime | None = None) -> None:
         data = _site_data()
+        self.now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
+        shift = self.now - datetime.fromisoformat(data["now"])
         self.outlet_info: dict[str, dict[str, str]] = data["outlets"]
-        self._pages = {page.path: page for page in map(_page_from_dict, data["pages"])}
+        pages = (_page_from_dict(page, shift) for page in data["pages"])
+        self._pages = {page.path: page for page in pages}
         self._requests: list[str] = []
         self._statuses: list[tuple[str, int]] = []
         self._lock = threading.Lock()
@@ -140,9 +150,23 @@ class DemoSite:
         """The display name of the outlet that published `page`."""
         return self.outlet_info[page.outlet_key]["name"]
 
-    def expected_matches(self) -> set[str]:
+    def matching_articles(self) -> set[str]:
         """Canonical URLs of the articles whose own title and body match WATCHLIST."""
         return {self.url(page) for page in self.articles() if page.matches_watchlist()}
+
+    def expected_matches(self) -> set[str]:
+        """Canonical URLs the demo watchlist alerts on: one per story published within MAX_AGE.
+
+        A story's alert is carried by its earliest-published matching copy (ties: by URL),
+        the order newswatch stores a run's articles in; syndicated copies add no alert.
+        """
+        alerted: dict[str, str] = {}
+        for page in sorted(self.articles(), key=lambda p: (p.published_at, self.url(p))):
+            story = page.syndicated_from or page.slug
+            fresh = self.now - page.published_at <= MAX_AGE
+            if page.matches_watchlist() and fresh and story not in alerted:
+                alerted[story] = self.url(page)
+        return set(alerted.values())
 
     def publish(
         self,
@@ -164,11 +188,14 @@ class DemoSite:
             self._pages[page.path] = page
         return self.url(page)
 
-    def edit(self, url: str, paragraphs: list[str]) -> None:
-        """Replace the body of the article at `url` (a URL or path)."""
+    def edit(self, url: str, paragraphs: list[str], title: str | None = None) -> None:
+        """Replace the body (and the headline, if given) of the article at `url` (or path)."""
         path = urlsplit(url).path
         with self._lock:
-            self._pages[path] = replace(self._pages[path], paragraphs=tuple(paragraphs))
+            page = self._pages[path]
+            self._pages[path] = replace(
+                page, paragraphs=tuple(paragraphs), title=title or page.title
+            )
 
     @property
     def requests(self) -> list[str]:
@@ -374,14 +401,14 @@ def _site_data() -> dict[str, Any]:
     return json.loads((_DATA / "site.json").read_text(encoding="utf-8"))
 
 
-def _page_from_dict(data: dict[str, Any]) -> DemoArticle:
+def _page_from_dict(data: dict[str, Any], shift: timedelta) -> DemoArticle:
     return DemoArticle(
         outlet_key=data["outlet"],
         kind=data["kind"],
         slug=data["slug"],
         title=data["title"],
         author=data["author"],
-        published_at=datetime.fromisoformat(data["published_at"]),
+        published_at=datetime.fromisoformat(data["published_at"]) + shift,
         paragraphs=tuple(data["paragraphs"]),
         syndicated_from=data.get("syndicated_from"),
     )

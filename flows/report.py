@@ -18,7 +18,8 @@ class OutletReport:
     new: int = 0
     updated: int = 0
     failed: int = 0
-    matched: int = 0
+    matched: int = 0  # articles that made a watchlist owe an alert (new or update)
+    also_covered: int = 0  # matching copies of a story alerted already: recorded, not sent
     alerts_sent: int = 0
     errors: str = ""
 
@@ -44,7 +45,8 @@ class RunSummary:
         lines = [
             f"{len(self.outlets)} outlets: {totals['discovered']} discovered, "
             f"{totals['fetched']} fetched, {totals['new']} new, {totals['updated']} updated, "
-            f"{totals['matched']} matched, {totals['alerts_sent']} alerts sent, "
+            f"{totals['matched']} matched, {totals['also_covered']} also covered, "
+            f"{totals['alerts_sent']} alerts sent, "
             f"{self.alerts_pending} alerts pending"
         ]
         if self.crawl_error:
@@ -78,6 +80,7 @@ def summarize(
                 updated=counts["updated"],
                 failed=getattr(stats, "failed", 0),
                 matched=counts["matched"],
+                also_covered=counts["also_covered"],
                 alerts_sent=sent_by_outlet[name],
                 errors=", ".join(f"{kind}×{n}" for kind, n in sorted(errors.items())),
             )

@@ -7,7 +7,7 @@ import shutil
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -21,7 +21,7 @@ from flows.config import Config, Outlet
 from flows.crawl import CrawlResult, run_crawl
 from flows.deliver import DeliveryReport, deliver_pending
 from flows.faults import crash_point
-from flows.ingest import ingest
+from flows.ingest import ingest, story_order
 from flows.report import RunSummary
 from spiders.items import ArticleRecord
 from storage.articles import known_urls
@@ -34,6 +34,7 @@ from storage.fetches import (
     record_fetches,
     source_validators,
 )
+from storage.stories import catch_up, load_stories, lock_stories
 
 KEEP_CRAWL_DIRS = 10
 _BACKOFF_KINDS = ("http_429", "http_503", "backoff")
@@ -106,16 +107,24 @@ def crawl_outlets(config: Config, plan: CrawlPlan, workdir: Path, shards: int) -
 def store_and_match(
     engine: Engine, config: Config, records: list[ArticleRecord]
 ) -> dict[str, Counter]:
-    """Store each article with the alerts it owes in one transaction; count by outlet."""
+    """Store each article in its story with the alerts it owes, one transaction each; count
+    by outlet."""
     queries = {w.name: parse_query(w.query) for w in config.watchlists}
     counts: dict[str, Counter] = defaultdict(Counter)
     writer = write_engine(engine)  # on SQLite, wait for the write lock at BEGIN
-    for record in records:
+    started = utcnow()
+    since = started - timedelta(days=config.stories.window_days)
+    with Session(writer) as session, session.begin():
+        stories = load_stories(session, since)
+    for record in sorted(records, key=lambda r: story_order(r, started)):
         with Session(writer) as session, session.begin():
-            result = ingest(session, record, config.watchlists, queries, utcnow())
+            lock_stories(session)
+            catch_up(session, stories, since)  # copies other runs stored meanwhile
+            result = ingest(session, record, config.watchlists, queries, stories, utcnow())
         crash_point("mid_store")  # fault injection for tests: dies after the first commit
         counts[record.outlet][result.kind] += 1
         counts[record.outlet]["matched"] += bool(result.matched)
+        counts[record.outlet]["also_covered"] += bool(result.also_covered)
     return counts
 
 

@@ -1,4 +1,4 @@
-"""Article storage: upsert by canonical URL, keep every text version, list and diff them."""
+"""Article storage: upsert by canonical URL into a story, keep and classify every text version."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from spiders.items import ArticleRecord
 from storage.db import dialect_insert
 from storage.models import Article, ArticleVersion
+from storage.stories import other_outlets, shared_story_outlets
+from storage.updates import UpdateKind, classify_update
 
 ChangeKind = Literal["new", "updated", "unchanged"]
 
@@ -26,6 +28,10 @@ class ArticleChange:
     kind: ChangeKind
     version: int  # the article's current version after the upsert
     version_id: int  # its article_versions row
+    story_id: int | None = None
+    published_at: datetime | None = None  # as stored after the upsert
+    first_seen_at: datetime | None = None
+    update: UpdateKind | None = None  # for "updated": cosmetic or material, and why
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class ArticleSummary:
     version_count: int
     published_source: str | None = None
     modified_at: datetime | None = None
+    story_id: int | None = None
+    also_covered_by: tuple[str, ...] = ()  # the other outlets that carried the same story
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,8 @@ class Version:
     text: str
     content_hash: str
     fetched_at: datetime
+    update_kind: str | None = None
+    update_reason: str | None = None
 
 
 def known_urls(session: Session, outlets: Iterable[str] | None = None) -> set[str]:
@@ -63,15 +73,33 @@ def known_urls(session: Session, outlets: Iterable[str] | None = None) -> set[st
     return set(session.scalars(query))
 
 
-def upsert_article(session: Session, record: ArticleRecord, seen_at: datetime) -> ArticleChange:
-    """Store a crawled record: insert it, bump last_seen_at, or add a version if it changed."""
+def upsert_article(
+    session: Session,
+    record: ArticleRecord,
+    seen_at: datetime,
+    *,
+    signature: bytes | None = None,
+    story_id: int | None = None,
+) -> ArticleChange:
+    """Store a crawled record: insert it, bump last_seen_at, or add a classified version.
+
+    A new article joins `story_id`, else starts a story of its own; `signature` is its story
+    signature (storage.similarity), kept up to date on every upsert.
+    """
     content_hash = record.content_hash
-    article_id = _insert_if_new(session, record, content_hash, seen_at)
+    article_id = _insert_if_new(session, record, content_hash, seen_at, signature, story_id)
     if article_id is not None:
+        if story_id is None:
+            story_id = article_id
+            session.execute(
+                update(Article).where(Article.id == article_id).values(story_id=story_id)
+            )
         row = _version_row(article_id, 1, record, content_hash, seen_at)
         session.add(row)
         session.flush()
-        return ArticleChange(article_id=article_id, kind="new", version=1, version_id=row.id)
+        return ArticleChange(
+            article_id, "new", 1, row.id, story_id, record.published_at, first_seen_at=seen_at
+        )
 
     # Lock the row so two writers cannot both append the same version number.
     article = session.scalars(
@@ -79,24 +107,40 @@ def upsert_article(session: Session, record: ArticleRecord, seen_at: datetime) -
     ).one()
     current = _current_version(session, article.id)
     article.last_seen_at = max(article.last_seen_at, seen_at)
+    if signature is not None and article.story_signature != signature:
+        article.story_signature = signature  # stale (older parameters) or never computed
+    if article.story_id is None:  # only a row written outside upsert_article lacks one
+        article.story_id = article.id
     if article.content_hash == content_hash:
         session.flush()
-        return ArticleChange(
-            article_id=article.id, kind="unchanged", version=current.version, version_id=current.id
-        )
+        return _change(article, "unchanged", current)
 
+    verdict = classify_update(current.title, current.text, record.title, record.text)
     _apply_record(article, record, content_hash)
     article.updated_at = seen_at
     row = _version_row(article.id, current.version + 1, record, content_hash, seen_at)
+    row.update_kind, row.update_reason = verdict.kind, verdict.reason
     session.add(row)
     session.flush()
+    return _change(article, "updated", row, verdict)
+
+
+def _change(
+    article: Article, kind: ChangeKind, version: ArticleVersion, verdict: UpdateKind | None = None
+) -> ArticleChange:
     return ArticleChange(
-        article_id=article.id, kind="updated", version=row.version, version_id=row.id
-    )
+        article.id, kind, version.version, version.id, article.story_id, article.published_at,
+        article.first_seen_at, verdict,
+    )  # fmt: skip
 
 
 def _insert_if_new(
-    session: Session, record: ArticleRecord, content_hash: str, seen_at: datetime
+    session: Session,
+    record: ArticleRecord,
+    content_hash: str,
+    seen_at: datetime,
+    signature: bytes | None,
+    story_id: int | None,
 ) -> int | None:
     # ON CONFLICT DO NOTHING rather than select-then-insert: a concurrent run storing the same
     # URL makes this a no-op (None) instead of an IntegrityError that would poison the session.
@@ -115,6 +159,8 @@ def _insert_if_new(
         "first_seen_at": seen_at,
         "last_seen_at": seen_at,
         "updated_at": seen_at,
+        "story_id": story_id,
+        "story_signature": signature,
     }
     statement = (
         dialect_insert(session, Article)
@@ -168,7 +214,8 @@ def _current_version(session: Session, article_id: int) -> ArticleVersion:
 def list_articles(
     session: Session, outlet: str | None = None, limit: int | None = None
 ) -> list[ArticleSummary]:
-    """Stored articles, newest first (by publish date, else first seen), with version counts."""
+    """Stored articles, newest first (by publish date, else first seen), with version counts
+    and the other outlets that covered the same story."""
     version_count = (
         select(func.count(ArticleVersion.id))
         .where(ArticleVersion.article_id == Article.id)
@@ -182,6 +229,8 @@ def list_articles(
         query = query.where(Article.outlet == outlet)
     if limit is not None:
         query = query.limit(limit)
+    rows = session.execute(query).all()
+    outlets = shared_story_outlets(session)
     return [
         ArticleSummary(
             url=article.url,
@@ -194,8 +243,10 @@ def list_articles(
             version_count=count,
             published_source=article.published_source,
             modified_at=article.modified_at,
+            story_id=article.story_id,
+            also_covered_by=other_outlets(outlets.get(article.story_id, []), article.outlet),
         )
-        for article, count in session.execute(query)
+        for article, count in rows
     ]
 
 
@@ -214,6 +265,8 @@ def article_versions(session: Session, url: str) -> list[Version]:
             text=row.text,
             content_hash=row.content_hash,
             fetched_at=row.fetched_at,
+            update_kind=row.update_kind,
+            update_reason=row.update_reason,
         )
         for row in session.scalars(query)
     ]

@@ -1,4 +1,4 @@
-"""ORM models: articles, their text versions and the alert outbox."""
+"""ORM models: articles and their stories, their text versions and the alert outbox."""
 
 from __future__ import annotations
 
@@ -66,6 +66,8 @@ class Article(Base):
     """One article, identified by its canonical URL, holding its current clean text."""
 
     __tablename__ = "articles"
+    # Story membership is looked up by story (the alert text names every outlet of a story).
+    __table_args__ = (Index("ix_articles_story_id", "story_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(Text, unique=True)
@@ -82,6 +84,11 @@ class Article(Base):
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     updated_at: Mapped[datetime]  # when the text last changed
+    # The story this article is a copy of: the id of the story's first article (its own id
+    # for a new story). Set in the transaction that inserts the article; NULL only in between.
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    # storage.similarity.signature(title, text); recomputed when stale (is_current() False).
+    story_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class ArticleVersion(Base):
@@ -99,22 +106,31 @@ class ArticleVersion(Base):
     fetched_at: Mapped[datetime]
     # The page as fetched, zlib-compressed, for re-cleaning; cleared after its retention.
     raw_html: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # Versions after the first: "cosmetic" or "material" (storage.updates), and why.
+    update_kind: Mapped[str | None] = mapped_column(String(16))
+    update_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Alert(Base):
-    """An outbox row: one alert owed (or sent) for one watchlist, article and channel."""
+    """An outbox row: one alert owed (or sent) for one watchlist, story and channel."""
 
     __tablename__ = "alerts"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'sent')", name="status"),
+        CheckConstraint("kind IN ('new', 'update')", name="kind"),
         Index("ix_alerts_status_created_at", "status", "created_at"),
         Index("ix_alerts_article_id_watchlist", "article_id", "watchlist"),
+        Index("ix_alerts_story_id_watchlist", "story_id", "watchlist"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    idempotency_key: Mapped[str] = mapped_column(Text, unique=True)  # watchlist|article_id|channel
+    # watchlist|story:<story_id>|channel[|update] (story_key); older rows: watchlist|article|channel
+    idempotency_key: Mapped[str] = mapped_column(Text, unique=True)
     watchlist: Mapped[str]
+    # The article that triggered the alert (the story's first matching copy, or the updated one).
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    story_id: Mapped[int | None]
+    kind: Mapped[str] = mapped_column(String(8), default="new", server_default=text("'new'"))
     # The text the alert was about: retention never deletes a version an alert points to.
     version_id: Mapped[int | None] = mapped_column(ForeignKey("article_versions.id"), index=True)
     channel: Mapped[str]
@@ -156,5 +172,11 @@ class OutletState(Base):
 
 
 def idempotency_key(watchlist: str, article_id: int, channel: str) -> str:
-    """The outbox key: one alert per watchlist, article and channel, ever."""
+    """The pre-story outbox key: one alert per watchlist, article and channel, ever."""
     return f"{watchlist}|{article_id}|{channel}"
+
+
+def story_key(watchlist: str, story_id: int, channel: str, kind: str = "new") -> str:
+    """The outbox key: one new and at most one update alert per watchlist, story and channel."""
+    key = f"{watchlist}|story:{story_id}|{channel}"
+    return key + "|update" if kind == "update" else key

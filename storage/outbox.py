@@ -1,8 +1,8 @@
-"""The alert outbox: alerts owed, written with their article, delivered and marked later."""
+"""The alert outbox: alerts owed per story, written with their article, delivered and marked."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,10 +10,13 @@ from sqlalchemy import Select, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import dialect_insert
-from storage.models import Alert, Article, idempotency_key
+from storage.models import Alert, Article, ArticleVersion, idempotency_key, story_key
+from storage.stories import other_outlets, shared_story_outlets
 
 PENDING = "pending"
 SENT = "sent"
+NEW = "new"
+UPDATE = "update"
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ class PendingAlert:
     title: str
     outlet: str
     published_at: datetime | None
+    kind: str = NEW  # or UPDATE: the snippet is then the changed passage
+    update_reason: str | None = None
+    also_covered_by: tuple[str, ...] = ()  # the story's other outlets, as of delivery
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class AlertSummary:
     last_error: str | None
     sent_at: datetime | None
     created_at: datetime
+    kind: str = NEW
 
 
 def enqueue_alerts(
@@ -52,18 +59,31 @@ def enqueue_alerts(
     *,
     article_id: int,
     version_id: int | None = None,
+    story_id: int | None = None,
+    kind: str = NEW,
     watchlist: str,
     channels: Sequence[str],
     terms: Sequence[str],
     snippet: str,
     now: datetime,
 ) -> int:
-    """Owe one alert per channel unless already owed or sent; returns how many were added."""
+    """Owe one alert per channel unless already owed or sent; returns how many were added.
+
+    With a story the key is the story's (one NEW and one UPDATE alert per watchlist, story
+    and channel, ever); without one it is the article's, as before stories.
+    """
+    if story_id is None:
+        keys = {channel: idempotency_key(watchlist, article_id, channel) for channel in channels}
+        story_id = session.scalar(select(Article.story_id).where(Article.id == article_id))
+    else:
+        keys = {channel: story_key(watchlist, story_id, channel, kind) for channel in channels}
     rows = [
         {
-            "idempotency_key": idempotency_key(watchlist, article_id, channel),
+            "idempotency_key": keys[channel],
             "watchlist": watchlist,
             "article_id": article_id,
+            "story_id": story_id,
+            "kind": kind,
             "version_id": version_id,
             "channel": channel,
             "status": PENDING,
@@ -92,12 +112,18 @@ def has_alerted(session: Session, article_id: int, watchlist: str) -> bool:
     return bool(session.scalar(query))
 
 
+def alerted_watchlists(session: Session, story_id: int) -> set[str]:
+    """The watchlists that owe or sent an alert (of any kind, on any channel) for this story."""
+    query = select(Alert.watchlist).where(Alert.story_id == story_id).distinct()
+    return set(session.scalars(query))
+
+
 def pending_alerts(session: Session, limit: int | None = None) -> list[PendingAlert]:
     """Alerts still owed, oldest first, joined with their article (claimed or not)."""
     query = _with_articles().where(Alert.status == PENDING).order_by(Alert.created_at, Alert.id)
     if limit is not None:
         query = query.limit(limit)
-    return [_pending(alert, article) for alert, article in session.execute(query).tuples()]
+    return _pending_alerts(session, query)
 
 
 def pending_channels(session: Session) -> list[str]:
@@ -145,14 +171,30 @@ def claim_pending(
     if not ids:
         return []
     query = _with_articles().where(Alert.id.in_(ids)).order_by(Alert.id)
-    return [_pending(alert, article) for alert, article in session.execute(query).tuples()]
+    return _pending_alerts(session, query)
 
 
-def _with_articles() -> Select[tuple[Alert, Article]]:
-    return select(Alert, Article).join(Article, Article.id == Alert.article_id)
+def _with_articles() -> Select[tuple[Alert, Article, str | None]]:
+    return (
+        select(Alert, Article, ArticleVersion.update_reason)
+        .join(Article, Article.id == Alert.article_id)
+        .outerjoin(ArticleVersion, ArticleVersion.id == Alert.version_id)
+    )
 
 
-def _pending(alert: Alert, article: Article) -> PendingAlert:
+def _pending_alerts(
+    session: Session, query: Select[tuple[Alert, Article, str | None]]
+) -> list[PendingAlert]:
+    rows = session.execute(query).tuples().all()
+    # Read at delivery time, so an alert names every outlet stored by then.
+    outlets = shared_story_outlets(session, {alert.story_id for alert, _, _ in rows})
+    return [_pending(alert, article, reason, outlets) for alert, article, reason in rows]
+
+
+def _pending(
+    alert: Alert, article: Article, reason: str | None, story_outlets: Mapping[int, list[str]]
+) -> PendingAlert:
+    also = other_outlets(story_outlets.get(alert.story_id or article.id, []), article.outlet)
     return PendingAlert(
         alert_id=alert.id,
         idempotency_key=alert.idempotency_key,
@@ -165,6 +207,9 @@ def _pending(alert: Alert, article: Article) -> PendingAlert:
         title=article.title,
         outlet=article.outlet,
         published_at=article.published_at,
+        kind=alert.kind,
+        update_reason=reason if alert.kind == UPDATE else None,
+        also_covered_by=also,
     )
 
 
@@ -217,6 +262,7 @@ def list_alerts(session: Session, status: str | None = None) -> list[AlertSummar
             last_error=alert.last_error,
             sent_at=alert.sent_at,
             created_at=alert.created_at,
+            kind=alert.kind,
         )
         for alert, url in session.execute(query).tuples()
     ]

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import free_port
@@ -159,15 +160,17 @@ def test_shards_run_as_flow_runs_on_two_workers(deployed, database_url, tmp_path
 
         assert "Completed" in output, output
         expected_articles = {site.url(page) for site in sites for page in site.articles()}
-        expected_alerts = set().union(*(site.expected_matches() for site in sites))
+        # The four sites carry the same stories: one alert per story, whichever copy was
+        # stored first, even though four shard runs store them at the same time.
+        expected_paths = {urlsplit(url).path for url in sites[0].expected_matches()}
         engine = make_engine(database_url)
         with Session(engine) as session:
             stored = Counter(session.scalars(select(Article.url)))
             versions = session.scalar(select(func.count(ArticleVersion.id)))
         engine.dispose()
         assert set(stored) == expected_articles and versions == len(expected_articles)
-        alerted = Counter(a["message"].splitlines()[2] for a in inbox.received)
-        assert set(alerted) == expected_alerts and set(alerted.values()) == {1}
+        alerted = [a["message"].splitlines()[2] for a in inbox.received]
+        assert sorted(urlsplit(url).path for url in alerted) == sorted(expected_paths)
         shard_runs = shard_flow_runs(deployed, config.resolve())
         assert sorted(run["parameters"]["shard"] for run in shard_runs) == [0, 1, 2, 3]
         assert {run["state_type"] for run in shard_runs} == {"COMPLETED"}

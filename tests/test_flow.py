@@ -51,12 +51,13 @@ def test_monitoring_cycle_end_to_end(prefect_api, database_url, smtp_server, tmp
         channels = {"inbox": inbox.url, "email": mail_url}
         config.write_text(demo_config_toml(database_url, site.outlets(), channels))
 
-        # Run 1: every article stored once, clean; exactly the matching ones alert, per channel.
+        # Run 1: every article stored once, clean; one alert per recent matching story and
+        # channel: no second alert for a syndicated copy, none for the archive.
         summary = monitor(config_path=str(config))
         articles, alerts = stored(database_url)
         assert set(articles) == {site.url(page) for page in site.articles()}
         expected = site.expected_matches()
-        assert 0 < len(expected) < len(articles)
+        assert 0 < len(expected) < len(site.matching_articles()) < len(articles)
         assert sorted(a["title"] for a in inbox.received) == sorted(
             f"[us-russia-syria] {articles[url].title}" for url in expected
         )
@@ -69,6 +70,10 @@ def test_monitoring_cycle_end_to_end(prefect_api, database_url, smtp_server, tmp
         assert sum(row.new for row in summary.outlets) == len(articles)
         assert sum(row.alerts_sent for row in summary.outlets) == 2 * len(expected)
         assert latest_report() == summary.table()
+        assert_wire_story_alerted_once_naming_its_outlets(site, articles, inbox, smtp)
+        assert sum(row.also_covered for row in summary.outlets) == 2  # the two copies
+        (archive,) = [p for p in site.articles() if p.published_at < site.now - timedelta(days=90)]
+        assert archive.matches_watchlist() and site.url(archive) not in {a.url for a in alerts}
 
         # Run 2: nothing new — no alert, no known article fetched again, every source a 304.
         site.reset_requests()
@@ -84,17 +89,20 @@ def test_monitoring_cycle_end_to_end(prefect_api, database_url, smtp_server, tmp
         assert answers == {path: 200 if "index" in path else 304 for path in sources}
         assert len(inbox.received) == len(expected)
 
-        # Run 3: publish one matching and one other article, edit old ones: only the new match.
+        # Run 3: publish one matching and one other article, edit an older one (not due for
+        # a revisit): only the new match alerts.
         now = datetime.now(UTC)
         old_match = next(p for p in site.articles() if site.url(p) in expected)
         site.edit(site.url(old_match), [*old_match.paragraphs, "Update: Moscow denied it."])
+        pentagon = [
+            "The Pentagon is weighing a proposal from Russia to coordinate strikes against ISIS "
+            "targets in northern Syria, officials said on Thursday, after weeks of talks.",
+            "Critics in Congres said any such deal would need strict limits and oversight.",
+        ]
         new_match = site.publish(
             "gazette", "pentagon-russia-isis-deal", "Pentagon weighs Russia deal on ISIS",
-            ["The Pentagon is weighing a proposal from Russia to coordinate strikes against "
-             "ISIS targets in northern Syria, officials said on Thursday, after weeks of talks.",
-             "Critics in Congress said any such deal would need strict limits and oversight."],
-            now,
-        )
+            pentagon, now,
+        )  # fmt: skip
         site.publish(
             "wire", "harbour-bridge-reopens", "Harbour bridge reopens after repairs",
             ["The harbour bridge reopened to traffic on Thursday after six months of repairs "
@@ -113,7 +121,10 @@ def test_monitoring_cycle_end_to_end(prefect_api, database_url, smtp_server, tmp
         assert len(article_versions_of(database_url, site.url(old_match))) == 1
 
         # Run 4: the HTTP channel is down: its alert stays pending with the error, email goes.
+        # The new story's typo is fixed (it is revisited every run while young): no alert.
         inbox.status = 500
+        before_mail = len(smtp.messages)
+        site.edit(new_match, [pentagon[0], pentagon[1].replace("Congres", "Congress")])
         down_match = site.publish(
             "wire", "kremlin-isis-talks", "Kremlin confirms ISIS talks",
             ["The Kremlin confirmed on Friday that Russian and American officers had held "
@@ -125,16 +136,53 @@ def test_monitoring_cycle_end_to_end(prefect_api, database_url, smtp_server, tmp
         pending = [a for a in stored(database_url)[1] if a.status == "pending"]
         assert [(a.url, a.channel, a.attempts) for a in pending] == [(down_match, "inbox", 1)]
         assert pending[0].last_error
+        kremlin = "[us-russia-syria] Kremlin confirms ISIS talks"
+        assert subjects(smtp.messages[before_mail:]) == [kremlin]
+        assert update_kinds(database_url, new_match) == [None, "cosmetic"]
 
-        # Run 5: the channel is back: the owed alert goes out once, nothing else is sent.
+        # Run 5: the channel is back: the owed alert goes out once; the alerted story's
+        # headline changes materially: one "updated" alert per channel.
         inbox.status = 200
         before_http, before_mail = len(inbox.received), len(smtp.messages)
+        site.edit(new_match, pentagon, title="Pentagon rejects Russia deal on ISIS")
         monitor(config_path=str(config))
-        assert [a["title"] for a in inbox.received[before_http:]] == [
-            "[us-russia-syria] Kremlin confirms ISIS talks"
-        ]
-        assert len(smtp.messages) == before_mail
+        updated = "[us-russia-syria] Updated: Pentagon rejects Russia deal on ISIS"
+        assert [a["title"] for a in inbox.received[before_http:]] == [kremlin, updated]
+        assert "Updated: headline changed" in inbox.received[-1]["message"]
+        assert subjects(smtp.messages[before_mail:]) == [updated]
         assert all(a.status == "sent" for a in stored(database_url)[1])
+
+        # Run 6: a second material update of the same story: never a second update alert.
+        before_http, before_mail = len(inbox.received), len(smtp.messages)
+        site.edit(new_match, [*pentagon, "The White House declined to comment."],
+                  title="Pentagon rejects Russia deal on ISIS")  # fmt: skip
+        monitor(config_path=str(config))
+        assert (len(inbox.received), len(smtp.messages)) == (before_http, before_mail)
+        assert update_kinds(database_url, new_match) == [None, "cosmetic", "material", "material"]
+        assert Counter(a.url for a in stored(database_url)[1])[new_match] == 4  # 2 new, 2 update
+
+
+def assert_wire_story_alerted_once_naming_its_outlets(site, articles, inbox, smtp) -> None:
+    """The wire story carried by all three outlets: one alert per channel naming all three."""
+    copies = [p for p in site.articles() if p.syndicated_from]
+    (wire,) = {p.syndicated_from for p in copies}
+    (original,) = [p for p in site.articles() if p.slug == wire]
+    outlets = {site.outlet_name(p) for p in [original, *copies]}
+    assert len(outlets) == 3
+    (message,) = [m for m in inbox.received if m["title"].endswith(original.title)]
+    assert all(outlet in message["message"] for outlet in outlets), message["message"]
+    assert len([m for m in smtp.messages if original.title in str(m["Subject"])]) == 1
+    # `newswatch articles` lists the other outlets of the story beside each copy.
+    listed = articles[site.url(original)].also_covered_by
+    assert set(listed) == outlets - {site.outlet_name(original)}
+
+
+def subjects(messages) -> list[str]:
+    return [str(message["Subject"]) for message in messages]
+
+
+def update_kinds(database_url: str, url: str) -> list[str | None]:
+    return [v.update_kind for v in article_versions_of(database_url, url)]
 
 
 def latest_report() -> list[dict]:

@@ -64,6 +64,47 @@ def test_downgrade_to_0001_and_back(bare_engine: Engine) -> None:
         assert connection.scalar(text("SELECT count(*) FROM alerts WHERE version_id IS NULL")) == 0
 
 
+def test_upgrade_from_0004_puts_every_article_in_a_story_of_its_own(bare_engine: Engine) -> None:
+    upgrade_to(bare_engine, "0004")
+    with bare_engine.begin() as connection:
+        insert_0001_rows(connection)
+        insert_0004_article(connection)
+
+    migrate(bare_engine)
+
+    with bare_engine.connect() as connection:
+        articles = connection.execute(
+            text("SELECT id, story_id, story_signature, authors FROM articles ORDER BY id")
+        ).all()
+        versions = connection.execute(
+            text("SELECT version, update_kind, update_reason FROM article_versions")
+        ).all()
+        alerts = connection.execute(
+            text("SELECT idempotency_key, story_id, kind, status FROM alerts ORDER BY id")
+        ).all()
+    # Nothing lost (a rebuilt `articles` would have cascaded its versions and alerts away).
+    assert [(a.id, a.story_id, a.story_signature) for a in articles] == [(1, 1, None), (2, 2, None)]
+    assert articles[1].authors is not None
+    assert sorted(versions) == [(1, None, None), (2, None, None)]
+    # Old keys stay valid; each old alert is about its article's story, a "new" alert.
+    assert [tuple(a) for a in alerts] == [
+        ("w|1|early", 1, "new", "sent"), ("w|1|late", 1, "new", "sent"),
+    ]  # fmt: skip
+
+
+def insert_0004_article(connection) -> None:
+    """A second article with the columns revision 0004 added."""
+    connection.execute(
+        text(
+            "INSERT INTO articles (id, url, outlet, title, text, content_hash, first_seen_at,"
+            " last_seen_at, updated_at, authors, published_source, modified_at) VALUES"
+            " (2, 'https://example.com/b', 'ledger', 'B', 'Text', 'hb', :t0, :t0, :t0,"
+            " '[\"Ann Lee\"]', 'json-ld', :t0)"
+        ),
+        {"t0": T0},
+    )
+
+
 def insert_0001_rows(connection) -> None:
     """One article with two versions and two alerts, written as revision 0001 defined them."""
     connection.execute(

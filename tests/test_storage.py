@@ -129,7 +129,9 @@ def test_upsert_new_unchanged_updated_keeps_versions(engine: Engine) -> None:
     changed = store(engine, record(text=edited), T0 + timedelta(hours=2))
 
     assert (first.kind, first.version) == ("new", 1)
-    assert again == ArticleChange(first.article_id, "unchanged", 1, first.version_id)
+    assert again == ArticleChange(
+        first.article_id, "unchanged", 1, first.version_id, first.article_id, T0, T0
+    )
     assert (changed.article_id, changed.kind, changed.version) == (first.article_id, "updated", 2)
     assert changed.version_id != first.version_id
     with Session(engine) as s:
@@ -142,6 +144,9 @@ def test_upsert_new_unchanged_updated_keeps_versions(engine: Engine) -> None:
     assert [v.version for v in versions] == [1, 2]
     assert versions[0].text == record().text and versions[1].text == edited
     assert versions[1].fetched_at == T0 + timedelta(hours=2)
+    # Each later version is classified against the one before (storage.updates).
+    assert (versions[0].update_kind, versions[1].update_kind) == (None, "material")
+    assert changed.update is not None and changed.update.reason == versions[1].update_reason
 
     diff = version_diff(versions[0].text, versions[1].text, "v1", "v2")
     assert diff.splitlines()[:2] == ["--- v1", "+++ v2"]
