@@ -1,0 +1,185 @@
+"""HTTP for the benchmark site: conditional GETs, request counts by kind, a control API.
+
+Control endpoints (never counted): GET /__bench/stats, GET /__bench/manifest,
+POST /__bench/publish?n=K, POST /__bench/edit?n=M, POST /__bench/inbox (apprise json:// alerts).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import Counter
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Self
+from urllib.parse import parse_qs, urlsplit
+
+from benchmarks.pipeline.newsgen import NewsSite
+from benchmarks.pipeline.prose import SECTIONS, WATCH_ACTORS
+from benchmarks.pipeline.routes import Resource, resolve
+from benchmarks.pipeline.site import empty_outlet_config
+
+CONTROL = "/__bench/"
+
+
+def is_not_modified(headers: Any, etag: str, last_modified: datetime) -> bool:
+    """RFC 9110: If-None-Match decides when present (weak comparison), else If-Modified-Since."""
+    if_none_match = headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or etag.removeprefix("W/") in tags
+    since = headers.get("If-Modified-Since")
+    if not since:
+        return False
+    try:
+        when = parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return last_modified.replace(microsecond=0) <= when
+
+
+class NewsServer:
+    """Serves a NewsSite on 127.0.0.1 from a background thread and counts what it served."""
+
+    def __init__(self, site: NewsSite, port: int = 0) -> None:
+        self.site = site
+        self.port = port
+        self.pid = os.getpid()
+        self.counts: Counter[str] = Counter()  # "article 200", "feed 304", "other 404", …
+        self.alerts = 0
+        self.lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        """http://127.0.0.1:PORT of the running server."""
+        return self.site.base_url
+
+    def start(self) -> Self:
+        """Listen on 127.0.0.1 (port 0: a free one) and serve in a daemon thread."""
+        server = ThreadingHTTPServer(("127.0.0.1", self.port), _Handler, bind_and_activate=False)
+        server.request_queue_size = 256  # a crawler opens many connections at once
+        server.daemon_threads = True
+        server.allow_reuse_address = True
+        server.server_bind()
+        server.server_activate()
+        server.news = self  # type: ignore[attr-defined]
+        self._server = server
+        self.site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def count(self, kind: str, status: int) -> None:
+        """Count one served request."""
+        with self.lock:
+            self.counts[f"{kind} {status}"] += 1
+
+    def stats(self) -> dict[str, Any]:
+        """Request counts so far, alerts received, article count and this process's CPU time."""
+        times = os.times()
+        with self.lock:
+            return {"requests": dict(self.counts), "alerts": self.alerts,
+                    "articles": len(self.site.items()), "generation": self.site.generation,
+                    "cpu_seconds": times.user + times.system}  # fmt: skip
+
+    def manifest(self) -> dict[str, Any]:
+        """Every article (URL, outlet, version) and the outlets' config entries."""
+        site = self.site
+        return {
+            "base_url": site.base_url,
+            "articles": [{"url": site.url(i), "outlet": i.outlet.name, "version": i.version,
+                          "watch": i.story.actor in WATCH_ACTORS} for i in site.items()],
+            "outlets": [spec.config(site.base_url, SECTIONS) for spec in site.outlets],
+            "empty_outlet": empty_outlet_config(site.base_url),
+        }  # fmt: skip
+
+    def control(self, method: str, path: str, query: dict[str, list[str]]) -> Any:
+        """Answer a /__bench/ request; None for an unknown one."""
+        count = int(query.get("n", ["0"])[0])
+        actions = {
+            ("GET", "stats"): self.stats,
+            ("GET", "manifest"): self.manifest,
+            ("POST", "publish"): lambda: {"urls": self.site.publish(count)},
+            ("POST", "edit"): lambda: {"urls": self.site.edit(count)},
+            ("POST", "inbox"): self._alert,
+        }
+        action = actions.get((method, path.removeprefix(CONTROL).strip("/")))
+        return action() if action else None
+
+    def _alert(self) -> dict[str, int]:
+        with self.lock:
+            self.alerts += 1
+            return {"alerts": self.alerts}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as Scrapy's connection pool expects
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
+    server_version = "NewsGen/1.0"
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
+        url = urlsplit(self.path)
+        if url.path.startswith(CONTROL):
+            self._control("GET", url.path, url.query)
+            return
+        news: NewsServer = self.server.news  # type: ignore[attr-defined]
+        resource = resolve(news.site, url.path)
+        if resource is None:
+            news.count("other", 404)
+            self._send(404, "text/plain", b"not found")
+            return
+        if is_not_modified(self.headers, resource.etag, resource.last_modified):
+            news.count(resource.kind, 304)
+            self._send(304, resource.content_type, b"", resource)
+            return
+        news.count(resource.kind, 200)
+        self._send(200, resource.content_type, resource.body(), resource)
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))  # keep the stream in step
+        url = urlsplit(self.path)
+        self._control("POST", url.path, url.query)
+
+    def _control(self, method: str, path: str, query: str) -> None:
+        news: NewsServer = self.server.news  # type: ignore[attr-defined]
+        answer = news.control(method, path, parse_qs(query))
+        if answer is None:
+            self._send(404, "text/plain", b"unknown control request")
+            return
+        self._send(200, "application/json", json.dumps(answer).encode())
+
+    def _send(
+        self, status: int, content_type: str, body: bytes, resource: Resource | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        if resource is not None:
+            self.send_header("ETag", resource.etag)
+            self.send_header("Last-Modified", format_datetime(resource.last_modified, True))
+            self.send_header("Cache-Control", "max-age=60")
+        if status != 304:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass  # the counts are the log; a line per request would cost more than serving it
