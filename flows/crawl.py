@@ -133,6 +133,9 @@ def scrapy_command(job_args: list[str], settings: Crawl) -> list[str]:
         "CONCURRENT_REQUESTS_PER_DOMAIN": settings.concurrency_per_domain,
         "DOWNLOAD_DELAY": settings.delay_seconds,
         "AUTOTHROTTLE_START_DELAY": settings.delay_seconds,
+        # Scrapy's default target of 1 request in flight per site holds back even the allowed
+        # concurrency, and a delay raised by a slow first response never comes down on 304s.
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": settings.concurrency_per_domain,
         "DOWNLOAD_MAXSIZE": settings.max_page_bytes,
         "DOWNLOAD_WARNSIZE": min(2 * 1024 * 1024, settings.max_page_bytes),
         "CLOSESPIDER_TIMEOUT": max(1, int(settings.timeout_seconds * _GRACEFUL_SHARE)),
