@@ -28,7 +28,7 @@ from spiders.items import ArticleRecord
 from spiders.politeness import slot_key, slot_settings
 from spiders.safety import AddressPolicy
 from spiders.sitemaps import read_sitemap
-from spiders.urls import canonical_url, is_http_url
+from spiders.urls import canonical_url, fold_key, is_http_url
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -96,12 +96,15 @@ class NewsSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         entries = json.loads(Path(outlets).read_text(encoding="utf-8"))
         self.rules = {entry["name"]: OutletRules.from_dict(entry) for entry in entries}
-        self.known = set(Path(known).read_text(encoding="utf-8").split()) if known else set()
+        # Stored articles by fold key: an http/https, www/m/amp or trailing-slash variant of a
+        # known article is the known article.
+        known_urls = Path(known).read_text(encoding="utf-8").split() if known else []
+        self.known = {fold_key(url) for url in known_urls}
         # Validators of feeds, sitemaps and articles seen before; known articles due again.
         self.validators, self.revisits = load_conditional(conditional)
         self.fetch_log = FetchLog("")
-        self.requested: set[str] = set()  # canonical article URLs seen in this crawl
-        self.emitted: set[str] = set()  # canonical URLs of the records yielded
+        self.requested: set[str] = set()  # fold keys of the article URLs seen in this crawl
+        self.emitted: set[str] = set()  # fold keys of the records yielded
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -132,8 +135,8 @@ class NewsSpider(scrapy.Spider):
                     for request in self._sources(url, outlet.name, callback, listed_by=kind):
                         yield request
         for revisit in self.revisits:  # known articles fetched again to catch updates
-            if revisit.outlet in self.rules and revisit.url not in self.requested:
-                self.requested.add(revisit.url)
+            if revisit.outlet in self.rules and fold_key(revisit.url) not in self.requested:
+                self.requested.add(fold_key(revisit.url))
                 self._count(revisit.outlet, "revisited")
                 meta = {"outlet": revisit.outlet, "download_slot": slot_key(revisit.url)}
                 yield self._conditional(Request(revisit.url, self.parse_article,
@@ -211,10 +214,10 @@ class NewsSpider(scrapy.Spider):
             self._count(outlet, "not_article")
             return
         url = _identity(response.url, clean.canonical_url)
-        if url in self.emitted:  # two links, one rel=canonical
+        if fold_key(url) in self.emitted:  # two links (or editions), one article
             self._count(outlet, "duplicate")
             return
-        self.emitted.add(url)
+        self.emitted.add(fold_key(url))
         self._count(outlet, "articles")
         published, source = _utc(clean.published_at), clean.published_source
         if published is None and listed_at is not None:  # a sitemap's lastmod, the last resort
@@ -277,11 +280,12 @@ class NewsSpider(scrapy.Spider):
             self._fail(outlet.name, "bad_scheme", url)
             return
         url = canonical_url(url)
-        if not outlet.accepts(url) or url in self.requested:
+        key = fold_key(url)
+        if not outlet.accepts(url) or key in self.requested:
             return
-        self.requested.add(url)
+        self.requested.add(key)
         self._count(outlet.name, "discovered")
-        if url in self.known:
+        if key in self.known:
             self._count(outlet.name, "known")
             return
         meta = {
@@ -352,7 +356,8 @@ def _identity(fetched_url: str, declared: str | None) -> str:
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").removeprefix("www.")
+    # The site, whichever edition: an AMP or mobile page may declare its www. original.
+    return fold_key(url).partition("/")[0]
 
 
 def _utc(value: datetime | None) -> datetime | None:

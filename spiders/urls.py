@@ -18,6 +18,11 @@ _TRACKING_PARAMS = frozenset(
 )  # fmt: skip
 _TRACKING_PREFIXES = ("utm_",)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Host prefixes of the same site's mobile and AMP editions.
+_EDITION_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+# AMP editions as a path suffix or segment ("/story/amp", "/amp/story") or a query flag.
+_AMP_SEGMENT = re.compile(r"/amp(?=/|$)")
+_AMP_PARAMS = frozenset({"amp", "outputtype", "_amp", "amp_js_v", "usqp"})
 _HTTP_URL = re.compile(r"^https?://[^/?#\s]+", re.IGNORECASE)
 
 
@@ -34,6 +39,21 @@ def canonical_url(url: str) -> str:
     # canonicalize_url sorts the query, fixes percent-encoding and drops the fragment;
     # it keeps the path's case, which matters to most servers.
     return canonicalize_url(urlunsplit((parts.scheme, netloc, parts.path, query, "")))
+
+
+def fold_key(url: str) -> str:
+    """What makes two URLs the same article: canonical form without scheme, www./m./amp. host
+    prefixes, AMP path segments and flags, and a trailing slash."""
+    parts = urlsplit(canonical_url(url))
+    host = parts.netloc
+    for prefix in _EDITION_PREFIXES:
+        host = host.removeprefix(prefix)
+    path = _AMP_SEGMENT.sub("", parts.path).rstrip("/") or "/"
+    query = "&".join(
+        pair for pair in parts.query.split("&")
+        if pair and unquote_plus(pair.partition("=")[0]).lower() not in _AMP_PARAMS
+    )  # fmt: skip
+    return urlunsplit(("", host, path, query, "")).removeprefix("//")
 
 
 def _is_tracking(pair: str) -> bool:

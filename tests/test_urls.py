@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.urls import canonical_url, is_http_url
+from spiders.urls import canonical_url, fold_key, is_http_url
 
 CANONICAL_CASES = [
     # (link as found, canonical form)
@@ -62,3 +62,29 @@ def test_canonical_url_is_idempotent(url: str) -> None:
 )
 def test_is_http_url(url: str, expected: bool) -> None:
     assert is_http_url(url) is expected
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "https://www.news.example/world/story-one",
+        "http://news.example/world/story-one/",
+        "https://m.news.example/world/story-one",
+        "https://amp.news.example/world/story-one",
+        "https://www.news.example/world/story-one/amp",
+        "https://www.news.example/amp/world/story-one",
+        "https://www.news.example/world/story-one?amp=1&utm_source=x",
+        "https://www.news.example/world/story-one?outputType=amp#top",
+    ],
+)
+def test_editions_of_one_article_fold_to_one_key(variant: str) -> None:
+    assert fold_key(variant) == fold_key("https://www.news.example/world/story-one")
+
+
+def test_different_articles_keep_different_keys() -> None:
+    assert fold_key("https://news.example/world/story-one") != fold_key(
+        "https://news.example/world/story-two"
+    )
+    assert fold_key("https://news.example/a?id=1") != fold_key("https://news.example/a?id=2")
+    assert fold_key("https://news.example:8080/a") != fold_key("https://news.example/a")
+    assert fold_key("https://news.example/example") == "news.example/example"
