@@ -7,6 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -39,6 +40,17 @@ class Outlet(_Strict):
     # Its links may lead to private (RFC 1918, ULA) addresses: an intranet outlet. Loopback,
     # link-local and the like stay refused unless the outlet itself is configured on them.
     intranet: bool = False
+    timezone: str | None = None  # IANA zone (e.g. "Europe/Moscow") for dates without an offset
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str | None) -> str | None:
+        if zone is not None:
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {zone!r} (use an IANA name)") from None
+        return zone
 
     @field_validator("feeds", "sitemaps", "pages")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 
 # <meta> names and properties (lower case) that carry the first publication time, best first.
@@ -35,15 +35,18 @@ def publish_time(
     feed: datetime | None,
     url: str | None,
     page: str | None,
+    zone: tzinfo = UTC,
 ) -> tuple[datetime | None, str | None]:
-    """The publish time and its source (one of SOURCES), or (None, None) when nothing says."""
+    """The publish time and its source (one of SOURCES), or (None, None) when nothing says.
+
+    `zone` is the outlet's time zone, for times written without an offset."""
     # Never an extensive text search: a "© 2024" footer is not a publish date.
     candidates = (
-        ("json-ld", lambda: parse_datetime(json_ld)),
-        ("meta", lambda: _from_meta(meta, PUBLISHED_META)),
-        ("feed", lambda: _plausible(_utc(feed)) if feed else None),
+        ("json-ld", lambda: parse_datetime(json_ld, zone)),
+        ("meta", lambda: _from_meta(meta, PUBLISHED_META, zone)),
+        ("feed", lambda: _plausible(_utc(feed, zone)) if feed else None),
         ("url", lambda: url_date(url)),
-        ("page", lambda: parse_datetime(page)),
+        ("page", lambda: parse_datetime(page, zone)),
     )
     for source, read in candidates:
         if value := read():
@@ -51,13 +54,16 @@ def publish_time(
     return None, None
 
 
-def update_time(*, json_ld: str | None, meta: Mapping[str, tuple[str, ...]]) -> datetime | None:
+def update_time(
+    *, json_ld: str | None, meta: Mapping[str, tuple[str, ...]], zone: tzinfo = UTC
+) -> datetime | None:
     """The last-update time from JSON-LD dateModified or the modified-time <meta> tags."""
-    return parse_datetime(json_ld) or _from_meta(meta, MODIFIED_META)
+    return parse_datetime(json_ld, zone) or _from_meta(meta, MODIFIED_META, zone)
 
 
-def parse_datetime(value: str | None) -> datetime | None:
-    """An ISO 8601 or RFC 2822 timestamp as an aware UTC datetime (midnight for a bare date)."""
+def parse_datetime(value: str | None, zone: tzinfo = UTC) -> datetime | None:
+    """An ISO 8601 or RFC 2822 timestamp as an aware UTC datetime (midnight for a bare date);
+    a time without an offset is read in `zone`."""
     if not value or not value.strip():
         return None
     try:
@@ -67,7 +73,7 @@ def parse_datetime(value: str | None) -> datetime | None:
             parsed = parsedate_to_datetime(value.strip())
         except (TypeError, ValueError):
             return None
-    return _plausible(_utc(parsed))
+    return _plausible(_utc(parsed, zone))
 
 
 def url_date(url: str | None) -> datetime | None:
@@ -81,18 +87,20 @@ def url_date(url: str | None) -> datetime | None:
         return None
 
 
-def _from_meta(meta: Mapping[str, tuple[str, ...]], keys: tuple[str, ...]) -> datetime | None:
+def _from_meta(
+    meta: Mapping[str, tuple[str, ...]], keys: tuple[str, ...], zone: tzinfo
+) -> datetime | None:
     for key in keys:
         for value in meta.get(key, ()):
-            if parsed := parse_datetime(value):
+            if parsed := parse_datetime(value, zone):
                 return parsed
     return None
 
 
-def _utc(value: datetime) -> datetime:
-    # A value without an offset is read as UTC: the page gives no better clue.
+def _utc(value: datetime, zone: tzinfo = UTC) -> datetime:
+    # A value without an offset is read in the outlet's zone (UTC unless configured).
     if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
+        value = value.replace(tzinfo=zone)
     return value.astimezone(UTC)
 
 

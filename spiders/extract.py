@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
@@ -74,12 +74,13 @@ class CleanPage:
 
 
 def clean_page(
-    html: str | bytes, url: str, *, feed_published: datetime | None = None
+    html: str | bytes, url: str, *, feed_published: datetime | None = None, zone: tzinfo = UTC
 ) -> CleanPage | None:
     """Extract the article of a page, or None when the page is not a single article.
 
     feed_published is the date a feed or sitemap gave for the URL; it is used (source "feed")
-    when the page's JSON-LD and meta tags carry no publish date.
+    when the page's JSON-LD and meta tags carry no publish date. `zone` is the outlet's time
+    zone, for dates the page writes without an offset.
     """
     tree = load_html(html)
     if tree is None:
@@ -97,7 +98,7 @@ def clean_page(
     text = _clean_text(doc.text or "", title)
     published, source = publish_time(
         json_ld=facts.published, meta=facts.meta, feed=feed_published,
-        url=canonical or url, page=doc.date,
+        url=canonical or url, page=doc.date, zone=zone,
     )  # fmt: skip
     authors = _authors(tree, facts, doc, keys)
     return CleanPage(
@@ -108,7 +109,7 @@ def clean_page(
         language=_language(tree, text),
         text=text,
         published_source=source,
-        modified_at=update_time(json_ld=facts.modified, meta=facts.meta),
+        modified_at=update_time(json_ld=facts.modified, meta=facts.meta, zone=zone),
         authors=authors,
     )
 

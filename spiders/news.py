@@ -7,11 +7,12 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from time import struct_time
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
 
 import feedparser
 import scrapy
@@ -52,6 +53,7 @@ class OutletRules:
     pages: tuple[str, ...] = ()
     allow: re.Pattern[str] | None = None
     delay: float | None = None  # seconds between requests to its hosts, instead of the default
+    zone: tzinfo = UTC  # for dates its pages write without an offset
     concurrency: int | None = None  # parallel requests to each of its hosts
     policy: AddressPolicy = field(default_factory=AddressPolicy)  # where its links may lead
 
@@ -70,6 +72,7 @@ class OutletRules:
             allow=re.compile(allow) if allow else None,
             delay=None if delay is None else max(0.0, float(delay)),
             concurrency=None if concurrency is None else max(1, int(concurrency)),
+            zone=ZoneInfo(data["timezone"]) if data.get("timezone") else UTC,
             policy=AddressPolicy.for_sources(
                 (*feeds, *sitemaps, *pages), bool(data.get("intranet"))
             ),
@@ -204,8 +207,9 @@ class NewsSpider(scrapy.Spider):
         from_feed = response.meta.get("listed_by") == "feed"
         try:
             clean = clean_page(
-                response.text, response.url, feed_published=listed_at if from_feed else None
-            )
+                response.text, response.url, feed_published=listed_at if from_feed else None,
+                zone=self.rules[outlet].zone,
+            )  # fmt: skip
         except Exception:  # one unparseable page must not end the crawl
             logger.exception("%s: cannot clean %s", outlet, loggable_url(response.url))
             self._fail(outlet, "extract", response.url)

@@ -21,6 +21,10 @@ notify = ["newsroom"]
 """
 
 BAD_CASES = {
+    "unknown time zone": (
+        GOOD.replace('allow = "/news/"', 'allow = "/news/"\ntimezone = "Mars/Olympus"'),
+        "outlets[0].timezone: unknown time zone 'Mars/Olympus' (use an IANA name)",
+    ),
     "unknown top-level key": (GOOD + "colour = 'blue'\n", "colour: unknown key"),
     "unknown outlet key": (
         GOOD.replace('allow = "/news/"', 'allow = "/news/"\nfeed = "x"'),

@@ -587,3 +587,21 @@ def test_wire_page() -> None:
     assert page.text.startswith("NEW ORLEANS (HW) — Dockworkers")
     assert len(page.text.split("\n")) == 3
     assert "ADVERTISEMENT" not in page.text.upper() and "Copyright" not in page.text
+
+
+def test_dates_without_an_offset_are_read_in_the_outlet_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    html = (
+        '<html><head><meta property="article:published_time" content="2024-03-10T09:00:00">'
+        "<title>Talks resume in the capital</title></head><body><article>"
+        "<h1>Talks resume in the capital</h1>"
+        + "".join(f"<p>Paragraph {i} of a long enough article about the talks, with detail.</p>"
+                  for i in range(8))  # fmt: skip
+        + "</article></body></html>"
+    )
+    moscow = clean_page(html, "https://news.example/a", zone=ZoneInfo("Europe/Moscow"))
+    default = clean_page(html, "https://news.example/a")
+    assert moscow is not None and default is not None
+    assert moscow.published_at == datetime(2024, 3, 10, 6, 0, tzinfo=UTC)  # UTC+3
+    assert default.published_at == datetime(2024, 3, 10, 9, 0, tzinfo=UTC)
