@@ -170,6 +170,8 @@ def articles(
             line = f"{when}  {row.outlet}  {row.title}  (v{row.version_count})  {row.url}"
             if row.also_covered_by:
                 line += f"  also covered by: {', '.join(row.also_covered_by)}"
+            if row.date_flag:
+                line += f"  [date {row.date_flag}: first seen {row.first_seen_at:%Y-%m-%d}]"
             typer.echo(line)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import func, select, update
@@ -17,6 +17,8 @@ from storage.models import Article, ArticleVersion
 from storage.stories import other_outlets, shared_story_outlets
 from storage.updates import UpdateKind, classify_update
 
+DATE_FUTURE_SLACK = timedelta(days=1)
+DATE_OLD_AFTER = timedelta(days=30)
 ChangeKind = Literal["new", "updated", "unchanged"]
 
 
@@ -50,6 +52,19 @@ class ArticleSummary:
     modified_at: datetime | None = None
     story_id: int | None = None
     also_covered_by: tuple[str, ...] = ()  # the other outlets that carried the same story
+    date_flag: str | None = None  # "future" or "old": a publish date not to take on trust
+
+
+def date_flag(published_at: datetime | None, first_seen_at: datetime) -> str | None:
+    """"future" for a publish date over a day after the article was first seen, "old" for one
+    over 30 days before it (an archive piece re-linked, or a wrong date); else None (pure)."""
+    if published_at is None:
+        return None
+    if published_at > first_seen_at + DATE_FUTURE_SLACK:
+        return "future"
+    if published_at < first_seen_at - DATE_OLD_AFTER:
+        return "old"
+    return None
 
 
 @dataclass(frozen=True)
@@ -245,6 +260,7 @@ def list_articles(
             modified_at=article.modified_at,
             story_id=article.story_id,
             also_covered_by=other_outlets(outlets.get(article.story_id, []), article.outlet),
+            date_flag=date_flag(article.published_at, article.first_seen_at),
         )
         for article, count in rows
     ]

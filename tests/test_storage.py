@@ -343,3 +343,12 @@ def test_article_metadata_round_trips_through_json_and_storage(engine: Engine) -
         article = s.scalars(select(Article)).one()
     assert article.authors == ["Ann Lee", "Bo Chen"]
     assert (article.published_source, article.modified_at) == ("json-ld", modified)
+
+
+def test_suspect_publish_dates_are_flagged() -> None:
+    from storage.articles import date_flag
+
+    assert date_flag(T0 + timedelta(days=2), T0) == "future"
+    assert date_flag(T0 - timedelta(days=400), T0) == "old"
+    assert date_flag(T0 - timedelta(hours=5), T0) is None
+    assert date_flag(None, T0) is None
