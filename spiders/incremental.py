@@ -30,11 +30,10 @@ class Validators:
 
 @dataclass(frozen=True)
 class Revisit:
-    """A known article due to be fetched again, conditionally when validators are trusted."""
+    """A known article due to be fetched again (with its validators, when it has any)."""
 
     url: str
     outlet: str
-    validators: Validators
 
 
 def load_conditional(path: str) -> tuple[dict[str, Validators], list[Revisit]]:
@@ -44,9 +43,7 @@ def load_conditional(path: str) -> tuple[dict[str, Validators], list[Revisit]]:
         e["url"]: Validators(e.get("etag"), e.get("last_modified"))
         for e in (*data.get("validators", ()), *data.get("revisits", ()))
     }
-    revisits = [
-        Revisit(e["url"], e["outlet"], validators[e["url"]]) for e in data.get("revisits", ())
-    ]
+    revisits = [Revisit(e["url"], e["outlet"]) for e in data.get("revisits", ())]
     return validators, revisits
 
 

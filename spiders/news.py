@@ -218,10 +218,11 @@ class NewsSpider(scrapy.Spider):
             self._count(outlet, "not_article")
             return
         url = _identity(response.url, clean.canonical_url)
-        if fold_key(url) in self.emitted:  # two links (or editions), one article
+        key = fold_key(url)
+        if key in self.emitted:  # two links (or editions), one article
             self._count(outlet, "duplicate")
             return
-        self.emitted.add(fold_key(url))
+        self.emitted.add(key)
         self._count(outlet, "articles")
         published, source = _utc(clean.published_at), clean.published_source
         if published is None and listed_at is not None:  # a sitemap's lastmod, the last resort

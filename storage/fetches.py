@@ -93,11 +93,9 @@ def source_validators(session: Session, outlets: Iterable[str], now: datetime) -
 
 
 def _conditional(url: str, outlet: str, state: FetchState | None, now: datetime) -> Conditional:
-    trusted = (
-        state is not None and state.full_fetch_at and now - state.full_fetch_at < (FULL_FETCH_EVERY)
-    )
-    if not trusted:
-        return Conditional(url, outlet)
+    full_fetch = state.full_fetch_at if state else None
+    if full_fetch is None or now - full_fetch >= FULL_FETCH_EVERY:
+        return Conditional(url, outlet)  # untrusted, or never fetched in full: ask in full
     return Conditional(url, outlet, state.etag, state.last_modified)
 
 

@@ -48,14 +48,16 @@ class Case:
 
 
 def load_cases(folder: Path = PAGES) -> list[Case]:
-    """Read every NAME.html with its NAME.json expectations."""
+    """Read every NAME.json expectation with its page: NAME.html, or the file its "page" names
+    (relative to the folder: the seed outlets' pages are the test fixtures, not copies)."""
     cases = []
-    for path in sorted(folder.glob("*.html")):
-        expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    for path in sorted(folder.glob("*.json")):
+        expected = json.loads(path.read_text(encoding="utf-8"))
+        page = folder / expected["page"] if "page" in expected else path.with_suffix(".html")
         cases.append(
             Case(
                 name=path.stem,
-                html=path.read_bytes(),
+                html=page.read_bytes(),
                 url=expected["url"],
                 title=expected["title"],
                 day=expected["published"],
