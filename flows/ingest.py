@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -13,6 +13,7 @@ from alerts.query import Match, Query, match
 from flows.config import Watchlist
 from spiders.items import ArticleRecord
 from storage.articles import ArticleChange, upsert_article
+from storage.boilerplate import strip
 from storage.outbox import NEW, UPDATE, alerted_watchlists, enqueue_alerts
 from storage.similarity import signature
 from storage.stories import Stories
@@ -33,9 +34,7 @@ class Ingested:
     update_kind: str | None = None  # "cosmetic" | "material" when kind is "updated"
 
 
-def matches_for(
-    record: ArticleRecord, queries: Mapping[str, Query]
-) -> dict[str, Match]:
+def matches_for(record: ArticleRecord, queries: Mapping[str, Query]) -> dict[str, Match]:
     """Watchlists whose query matches the record's clean title and text (pure)."""
     found = {}
     for name, query in queries.items():
@@ -86,10 +85,25 @@ def ingest(
     queries: Mapping[str, Query],
     stories: Stories,
     now: datetime,
+    *,
+    boilerplate: Collection[int] = frozenset(),
+    sentence_fingerprints: Collection[int] | None = None,
+    raw_html: bytes | None = None,
 ) -> Ingested:
-    """Upsert the article into its story; queue what each watchlist owes the change."""
+    """Upsert the article into its story; queue what each watchlist owes the change.
+
+    The outlet's learned `boilerplate` is stripped from the text first: matching, snippets,
+    stories and versions only ever see the article's own text. `sentence_fingerprints` (of the
+    text before stripping, the learning input) and the `raw_html` page are stored with it."""
+    learned = set(boilerplate)
+    restate = (lambda text: strip(text, learned)) if learned else None
+    if restate:
+        record = replace(record, text=restate(record.text))
     sig = signature(record.title, record.text)
-    change = upsert_article(session, record, now, signature=sig, story_id=stories.find(sig))
+    change = upsert_article(
+        session, record, now, signature=sig, story_id=stories.find(sig),
+        sentence_fingerprints=sentence_fingerprints, raw_html=raw_html, restate=restate,
+    )  # fmt: skip
     story_id = change.story_id or change.article_id
     stories.add(change.article_id, story_id, sig)  # copies later in this run find it
     if change.kind == "unchanged":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -19,6 +19,8 @@ from storage.updates import UpdateKind, classify_update
 
 DATE_FUTURE_SLACK = timedelta(days=1)
 DATE_OLD_AFTER = timedelta(days=30)
+# The update reason of a version whose text changed only because cleaning changed.
+CLEANING_ONLY = "cleaning only: learned boilerplate removed or the page re-cleaned"
 ChangeKind = Literal["new", "updated", "unchanged"]
 
 
@@ -56,7 +58,7 @@ class ArticleSummary:
 
 
 def date_flag(published_at: datetime | None, first_seen_at: datetime) -> str | None:
-    """"future" for a publish date over a day after the article was first seen, "old" for one
+    """ "future" for a publish date over a day after the article was first seen, "old" for one
     over 30 days before it (an archive piece re-linked, or a wrong date); else None (pure)."""
     if published_at is None:
         return None
@@ -88,6 +90,14 @@ def known_urls(session: Session, outlets: Iterable[str] | None = None) -> set[st
     return set(session.scalars(query))
 
 
+def count_articles(session: Session, outlet: str | None = None) -> int:
+    """How many articles are stored, optionally of one outlet."""
+    query = select(func.count(Article.id))
+    if outlet is not None:
+        query = query.where(Article.outlet == outlet)
+    return session.scalar(query) or 0
+
+
 def upsert_article(
     session: Session,
     record: ArticleRecord,
@@ -95,14 +105,23 @@ def upsert_article(
     *,
     signature: bytes | None = None,
     story_id: int | None = None,
+    sentence_fingerprints: Collection[int] | None = None,
+    raw_html: bytes | None = None,
+    restate: Callable[[str], str] | None = None,
+    recleaned: bool = False,
 ) -> ArticleChange:
     """Store a crawled record: insert it, bump last_seen_at, or add a classified version.
 
     A new article joins `story_id`, else starts a story of its own; `signature` is its story
-    signature (storage.similarity), kept up to date on every upsert.
+    signature (storage.similarity), kept up to date on every upsert. `sentence_fingerprints`
+    (the learning input) are stored with the article, `raw_html` (zlib) with a new version.
+    `restate` renders a stored text as today's cleaning would (learned boilerplate stripped):
+    an edit is judged against that, so newly learned boilerplate going away is no news.
+    A `recleaned` record comes from a kept page cleaned again: its version is never news.
     """
     content_hash = record.content_hash
-    article_id = _insert_if_new(session, record, content_hash, seen_at, signature, story_id)
+    fps = sorted(sentence_fingerprints) if sentence_fingerprints is not None else None
+    article_id = _insert_if_new(session, record, content_hash, seen_at, signature, story_id, fps)
     if article_id is not None:
         if story_id is None:
             story_id = article_id
@@ -110,6 +129,7 @@ def upsert_article(
                 update(Article).where(Article.id == article_id).values(story_id=story_id)
             )
         row = _version_row(article_id, 1, record, content_hash, seen_at)
+        row.raw_html = raw_html
         session.add(row)
         session.flush()
         return ArticleChange(
@@ -126,18 +146,33 @@ def upsert_article(
         article.story_signature = signature  # stale (older parameters) or never computed
     if article.story_id is None:  # only a row written outside upsert_article lacks one
         article.story_id = article.id
+    if fps is not None and article.sentence_fingerprints != fps:
+        article.sentence_fingerprints = fps
     if article.content_hash == content_hash:
         session.flush()
         return _change(article, "unchanged", current)
 
-    verdict = classify_update(current.title, current.text, record.title, record.text)
+    if recleaned:
+        verdict = UpdateKind("cosmetic", CLEANING_ONLY)
+    else:
+        verdict = _judge_edit(current, record, restate)
     _apply_record(article, record, content_hash)
     article.updated_at = seen_at
     row = _version_row(article.id, current.version + 1, record, content_hash, seen_at)
+    row.raw_html = raw_html
     row.update_kind, row.update_reason = verdict.kind, verdict.reason
     session.add(row)
     session.flush()
     return _change(article, "updated", row, verdict)
+
+
+def _judge_edit(
+    current: ArticleVersion, record: ArticleRecord, restate: Callable[[str], str] | None
+) -> UpdateKind:
+    old_text = restate(current.text) if restate else current.text
+    if restate and current.title == record.title and old_text == record.text:
+        return UpdateKind("cosmetic", CLEANING_ONLY)
+    return classify_update(current.title, old_text, record.title, record.text)
 
 
 def _change(
@@ -156,6 +191,7 @@ def _insert_if_new(
     seen_at: datetime,
     signature: bytes | None,
     story_id: int | None,
+    sentence_fingerprints: list[int] | None,
 ) -> int | None:
     # ON CONFLICT DO NOTHING rather than select-then-insert: a concurrent run storing the same
     # URL makes this a no-op (None) instead of an IntegrityError that would poison the session.
@@ -176,6 +212,7 @@ def _insert_if_new(
         "updated_at": seen_at,
         "story_id": story_id,
         "story_signature": signature,
+        "sentence_fingerprints": sentence_fingerprints,
     }
     statement = (
         dialect_insert(session, Article)

@@ -27,6 +27,9 @@ class LearningRules:
     window: int = 200  # the outlet's latest articles looked at: old site furniture ages out
 
 
+DEFAULT_RULES = LearningRules()
+
+
 def sentences(text: str) -> list[tuple[int, str]]:
     """(line number, sentence) of a clean text, one paragraph per line."""
     return [
@@ -53,7 +56,7 @@ def fingerprints(text: str) -> set[int]:
     return {fp for _, sentence in sentences(text) if (fp := fingerprint(sentence)) is not None}
 
 
-def learn(articles: Sequence[set[int]], rules: LearningRules = LearningRules()) -> dict[int, int]:
+def learn(articles: Sequence[set[int]], rules: LearningRules = DEFAULT_RULES) -> dict[int, int]:
     """Fingerprints found in enough of these articles (newest first) -> in how many."""
     recent = articles[: rules.window]
     if len(recent) < rules.warmup:
@@ -64,12 +67,37 @@ def learn(articles: Sequence[set[int]], rules: LearningRules = LearningRules()) 
 
 
 def strip(text: str, learned: Iterable[int] | set[int]) -> str:
-    """The text without its learned boilerplate sentences; emptied paragraphs are dropped."""
+    """The text without its learned boilerplate sentences; emptied paragraphs are dropped.
+
+    Paragraphs that lose nothing are kept exactly as written, so a text without boilerplate
+    comes back unchanged (its content hash, and so its versions, do not move)."""
     learned = learned if isinstance(learned, set) else set(learned)
     if not learned:
         return text
-    kept: dict[int, list[str]] = {}
-    for number, sentence in sentences(text):
-        if fingerprint(sentence) not in learned:
-            kept.setdefault(number, []).append(sentence)
-    return "\n".join(" ".join(parts) for _, parts in sorted(kept.items()))
+    kept: list[str] = []
+    changed = False
+    for line in text.splitlines():
+        parts = [s.strip() for s in _SENTENCE_END.split(line) if s.strip()]
+        remaining = [s for s in parts if fingerprint(s) not in learned]
+        if len(remaining) == len(parts):
+            kept.append(line)
+            continue
+        changed = True
+        if remaining:
+            kept.append(" ".join(remaining))
+    return "\n".join(kept) if changed else text
+
+
+def examples(texts: Iterable[str], wanted: Iterable[int]) -> dict[int, str]:
+    """One sentence as written for each wanted fingerprint found in the texts (pure)."""
+    missing = set(wanted)
+    found: dict[int, str] = {}
+    for text in texts:
+        if not missing:
+            break
+        for _, sentence in sentences(text):
+            fp = fingerprint(sentence)
+            if fp in missing:
+                found[fp] = sentence
+                missing.discard(fp)
+    return found

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -89,6 +90,9 @@ class Article(Base):
     story_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
     # storage.similarity.signature(title, text); recomputed when stale (is_current() False).
     story_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # storage.boilerplate.fingerprints() of the text before learned boilerplate was stripped:
+    # what the outlet's learning looks at (NULL for rows stored before learning existed).
+    sentence_fingerprints: Mapped[list[int] | None] = mapped_column(JSON)
 
 
 class ArticleVersion(Base):
@@ -109,6 +113,20 @@ class ArticleVersion(Base):
     # Versions after the first: "cosmetic" or "material" (storage.updates), and why.
     update_kind: Mapped[str | None] = mapped_column(String(16))
     update_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class LearnedBoilerplate(Base):
+    """One sentence learned as an outlet's boilerplate, stripped from its articles' text."""
+
+    __tablename__ = "learned_boilerplate"
+
+    outlet: Mapped[str] = mapped_column(primary_key=True)
+    fingerprint: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    sentence: Mapped[str] = mapped_column(Text)  # one example, as written on a page
+    articles: Mapped[int]  # how many of the articles looked at carried it…
+    sample: Mapped[int]  # …out of how many (the outlet's latest, up to the learning window)
+    first_learned_at: Mapped[datetime]
+    learned_at: Mapped[datetime]  # the last time learning confirmed it
 
 
 class Alert(Base):

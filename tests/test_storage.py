@@ -36,7 +36,9 @@ from storage.outbox import (
 )
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-TABLES = {"articles", "article_versions", "alerts", "fetch_state", "outlet_state"}
+TABLES = {
+    "articles", "article_versions", "alerts", "fetch_state", "outlet_state", "learned_boilerplate"
+}
 
 
 def record(
