@@ -60,3 +60,10 @@ def test_boilerplate_ages_out_when_the_site_changes() -> None:
 def test_short_sentences_are_never_fingerprinted() -> None:
     assert fingerprint("He said.") is None
     assert fingerprint("Advertisement feature") is not None
+
+
+def test_numbers_are_folded_in_short_stamps_only() -> None:
+    assert fingerprint("© 2024 Gazette Media Group.") == fingerprint("© 2026 Gazette Media Group.")
+    assert fingerprint(
+        "Officials put the cost at £4 million, 12 per cent more than estimated."
+    ) != (fingerprint("Officials put the cost at £9 million, 30 per cent more than estimated."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -21,6 +22,14 @@ _ICON = ('<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><pa
          'l{1} 4h-3v{2}h-2V6H8z"/><circle cx="12" cy="{0}" r="2"/></svg>')  # fmt: skip
 
 
+DONATION_HEADING = "Support independent journalism"
+NEWSLETTER_SENTENCES = (
+    "The day's essential news, from the war in Gaza to the climate talks, delivered to your "
+    "inbox every weekday morning.",
+    "Free, and you can unsubscribe at any time.",
+)
+
+
 @dataclass(frozen=True)
 class Chrome:
     """What every page of an outlet shares: name, layout and the site-wide furniture."""
@@ -28,7 +37,7 @@ class Chrome:
     key: str
     name: str
     tagline: str
-    layout: str  # "classic" (semantic <article>) or "modern" (div soup, JSON-LD @graph)
+    layout: str  # "classic" (<article>), "modern" (div soup, JSON-LD @graph) or "app"
     base_url: str
     sections: tuple[str, ...]
     ticker: tuple[str, ...]  # breaking-news headlines shown on every page
@@ -96,18 +105,36 @@ def _sub_links(key: str, section: str) -> list[str]:
 @lru_cache(maxsize=64)
 def appeals(chrome: Chrome) -> str:
     """The donation appeal and the newsletter sign-up box."""
-    newsletter = NEWSLETTERS[len(chrome.key) % len(NEWSLETTERS)]
     return (
-        '<aside class="support-box donate-appeal"><h2>Support independent journalism</h2><p>'
-        f"{escape(chrome.name)} is funded by readers like you. Our reporters cover the stories "
-        "that matter where you live, and reader donations keep that work free for everyone. "
-        'If you value it, please give what you can today.</p><a class="button" href="/donate">'
+        f'<aside class="support-box donate-appeal"><h2>{DONATION_HEADING}</h2><p>'
+        f'{escape(" ".join(donation_sentences(chrome)))}</p><a class="button" href="/donate">'
         'Donate now</a></aside><aside class="newsletter-signup"><form action="/subscribe" '
-        f'method="post"><h2>Sign up for {newsletter}</h2><p>The day\'s essential news, '
-        "delivered to your inbox every weekday morning. Free, and you can unsubscribe at any "
-        'time.</p><input type="email" name="email" placeholder="Your email address"> <button '
-        'type="submit">Subscribe</button></form></aside>'
+        f'method="post"><h2>Sign up for {newsletter_name(chrome)}</h2><p>'
+        f'{escape(" ".join(NEWSLETTER_SENTENCES))}</p><input type="email" name="email" '
+        'placeholder="Your email address"> <button type="submit">Subscribe</button></form>'
+        "</aside>"
     )
+
+
+def donation_sentences(chrome: Chrome) -> tuple[str, ...]:
+    """The donation appeal's sentences: like real ones, it names the places the outlet covers."""
+    return (
+        "From Ukraine to Syria, our correspondents report from places where few others go.",
+        f"{chrome.name} is funded by readers like you.",
+        "Our reporters cover the stories that matter where you live, and reader donations keep "
+        "that work free for everyone.",
+        "If you value it, please give what you can today.",
+    )
+
+
+def newsletter_name(chrome: Chrome) -> str:
+    """The outlet's newsletter."""
+    return NEWSLETTERS[len(chrome.key) % len(NEWSLETTERS)]
+
+
+def appeal_sentences(chrome: Chrome) -> tuple[str, ...]:
+    """Every sentence of the donation and newsletter boxes: none belongs in an article's text."""
+    return (DONATION_HEADING, *donation_sentences(chrome), *NEWSLETTER_SENTENCES)
 
 
 @lru_cache(maxsize=64)
@@ -165,11 +192,26 @@ def slugify(text: str) -> str:
 
 
 @cache
+def css_class(key: str, component: str) -> str:
+    """A CSS-in-JS class name like `css-1x9k2qa`: stable per outlet and component, meaningless."""
+    number = int.from_bytes(hashlib.blake2b(f"{key}:{component}".encode(), digest_size=8).digest())
+    digits = ""
+    while len(digits) < 7:
+        number, digit = divmod(number, 36)
+        digits += "0123456789abcdefghijklmnopqrstuvwxyz"[digit]
+    return f"css-{digits}"
+
+
+@cache
 def _stylesheet(layout: str) -> str:
     # Real pages inline kilobytes of CSS; the parser still has to read past it.
     names = ("header", "nav", "menu", "teaser", "byline", "figure", "share", "comment", "footer")
+
+    def selector(name: str, i: int) -> str:
+        return css_class(layout, f"{name}-{i}") if layout == "app" else f"{layout}-{name}-{i}"
+
     return "".join(
-        f".{layout}-{name}-{i}{{margin:{i}px 0;padding:{i % 7}px;color:#{i * 37 % 4096:03x};"
+        f".{selector(name, i)}{{margin:{i}px 0;padding:{i % 7}px;color:#{i * 37 % 4096:03x};"
         f"font-size:{12 + i % 9}px}}"
         for name in names
         for i in range(24)

@@ -1,4 +1,4 @@
-"""HTML of the benchmark site: article pages in two layouts, and section pages."""
+"""HTML of the benchmark site: article pages in three layouts, and section pages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from benchmarks.pipeline.app import app_page
 from benchmarks.pipeline.chrome import (
     Chrome,
     Link,
@@ -39,8 +40,11 @@ class ArticleView:
 
 def article_html(chrome: Chrome, view: ArticleView) -> str:
     """The full article page in the outlet's layout."""
+    head_html = head(chrome, view.title, view.path, "article", _meta(chrome, view))
+    if chrome.layout == "app":
+        return app_page(chrome, head_html, view)
     main = _classic_main(chrome, view) if chrome.layout == "classic" else _modern_main(chrome, view)
-    return page(chrome, head(chrome, view.title, view.path, "article", _meta(chrome, view)), main)
+    return page(chrome, head_html, main)
 
 
 def section_html(chrome: Chrome, section: str, teasers: list[Link]) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 from benchmarks.pipeline import ceiling, report
 from benchmarks.pipeline.client import SiteProcess, probe_capacity
 from benchmarks.pipeline.cycle import PREFECT_ENV, CycleResult, run_cycle, write_config
-from benchmarks.pipeline.site import outlet_specs
+from benchmarks.pipeline.site import LAYOUTS, outlet_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -159,7 +159,9 @@ def site_facts(
     args: argparse.Namespace, page_kb: float, capacity: float, cold: CycleResult
 ) -> dict[str, Any]:
     """What the site was and how hard the cold run worked it."""
-    styles = [spec.style for spec in outlet_specs(args.outlets)]
+    specs = outlet_specs(args.outlets)
+    styles = [spec.style for spec in specs]
+    layouts = [spec.layout for spec in specs]
     names = {"rss": "RSS", "sitemap": "sitemap index + .xml.gz + news sitemap",
              "atom": "Atom + section pages"}  # fmt: skip
     served = sum(cold.requests.values())
@@ -168,7 +170,8 @@ def site_facts(
     return {
         "outlets": args.outlets, "articles": args.articles, "seed": args.seed,
         "styles": ", ".join(f"{styles.count(s)} {names[s]}" for s in names if s in styles)
-                  + "; classic and modern layouts",
+                  + "; layouts: " + ", ".join(f"{layouts.count(k)} {k}" for k in LAYOUTS
+                                              if k in layouts),
         "page_kb": page_kb, "capacity": capacity, "cold_cpu": cold.server_cpu,
         "cold_cpu_share": cold.server_cpu / crawl_seconds if crawl_seconds else 0.0,
         "cold_rate": served / crawl_seconds if crawl_seconds else 0.0,

@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any
 
 STYLES = ("rss", "sitemap", "atom")  # discovery style of outlet i is STYLES[i % 3]
-LAYOUTS = ("classic", "modern")  # HTML layout of outlet i is LAYOUTS[i % 2]
+# HTML layout of outlet i: LAYOUTS[(i + i // 3) % 3], so that six outlets show each layout
+# twice, each time with another discovery style.
+LAYOUTS = ("classic", "modern", "app")
 _NAMES = (
     "Harbour Courier", "Northgate Ledger", "Valley Post", "Riverside Chronicle", "Metro Tribune",
     "Capital Wire", "Eastfield Gazette", "Lakeside Herald", "Moorland Standard", "Coastal Times",
@@ -67,7 +69,7 @@ def outlet_specs(count: int) -> list[OutletSpec]:
         name = _NAMES[i % len(_NAMES)] + (f" {i // len(_NAMES) + 1}" if i >= len(_NAMES) else "")
         key = re.sub(r"\W+", "-", name.lower())
         tagline = f"News for {name.split()[0]} and beyond since {1850 + 7 * i}"
-        specs.append(OutletSpec(key, name, tagline, STYLES[i % 3], LAYOUTS[i % 2]))
+        specs.append(OutletSpec(key, name, tagline, STYLES[i % 3], LAYOUTS[(i + i // 3) % 3]))
     return specs
 
 
