@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from spiders.excludes import ExcludeError, compile_excludes
 from spiders.extract import CleanPage, clean_page
 
 PREVIEW_CHARS = 160
@@ -15,13 +16,25 @@ Echo = Callable[[str], None]
 
 
 def clean_files(
-    paths: Iterable[Path], url: str | None, *, as_json: bool, echo: Echo, error: Echo
+    paths: Iterable[Path],
+    url: str | None,
+    *,
+    as_json: bool,
+    echo: Echo,
+    error: Echo,
+    exclude: Sequence[str] = (),
 ) -> int:
-    """Clean each saved page and print the result; return 2 if a path was unreadable, else 0.
+    """Clean each saved page and print the result; return 2 if a path or selector was bad, else 0.
 
     Nothing is fetched: url only tells cleaning where the page came from (default: the
     file's file:// URI), which matters for relative canonical links and dates in the URL.
+    `exclude` is what an outlet's `exclude` config would say, to try selectors out.
     """
+    try:
+        excludes = compile_excludes(exclude)
+    except ExcludeError as exc:
+        error(f"error: --exclude: {exc}")
+        return 2
     status = 0
     for path in paths:
         try:
@@ -31,7 +44,7 @@ def clean_files(
             status = 2
             continue
         page_url = url or path.resolve().as_uri()
-        page = clean_page(html, page_url)
+        page = clean_page(html, page_url, exclude=excludes)
         record = page_record(path, page_url, page)
         echo(json.dumps(record, ensure_ascii=False) if as_json else summary(record))
     return status

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +19,8 @@ ConfigOption = Annotated[
     typer.Option("--config", "-c", help="Config file (default: $NEWSWATCH_CONFIG, newswatch.toml)"),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per line")]
+outlets_app = typer.Typer(help="What newswatch learned about each outlet.", no_args_is_help=True)
+app.add_typer(outlets_app, name="outlets")
 
 # Telemetry off and a generous ephemeral-server start-up: set before Prefect is imported.
 _ENV_DEFAULTS = {
@@ -189,8 +191,10 @@ def alerts(
             typer.echo(_json_line(asdict(row)))
         else:
             error = f"  last error: {row.last_error}" if row.last_error else ""
-            typer.echo(f"{row.status:7}  {row.watchlist}  {row.channel}  {row.url}"
-                       f"  attempts={row.attempts}{error}")
+            typer.echo(
+                f"{row.status:7}  {row.watchlist}  {row.channel}  {row.url}"
+                f"  attempts={row.attempts}{error}"
+            )
 
 
 @app.command()
@@ -203,11 +207,13 @@ def versions(url: str, config: ConfigOption = None) -> None:
         typer.echo(f"error: no article stored at {url}", err=True)
         raise typer.Exit(1)
     for older, newer in zip([None, *rows], rows, strict=False):
-        typer.echo(f"version {newer.version}  fetched {newer.fetched_at:%Y-%m-%d %H:%M}  "
-                   f"{newer.title}")
+        typer.echo(
+            f"version {newer.version}  fetched {newer.fetched_at:%Y-%m-%d %H:%M}  {newer.title}"
+        )
         if older is not None:
-            typer.echo(version_diff(older.text, newer.text,
-                                    f"v{older.version}", f"v{newer.version}"))
+            typer.echo(
+                version_diff(older.text, newer.text, f"v{older.version}", f"v{newer.version}")
+            )
 
 
 @app.command()
@@ -217,6 +223,12 @@ def clean(
         str | None, typer.Option(help="The page's URL (default: the file's file:// URI)")
     ] = None,
     as_json: JsonOption = False,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            help='CSS selector or XPath ("/" or "(" first) of elements to cut first; repeatable'
+        ),
+    ] = None,
 ) -> None:
     """Show what cleaning makes of saved pages (no config or database; nothing is fetched)."""
     from flows.clean import clean_files
@@ -227,22 +239,93 @@ def clean(
         as_json=as_json,
         echo=typer.echo,
         error=lambda message: typer.echo(message, err=True),
+        exclude=exclude or (),
     )
     if status:
         raise typer.Exit(status)
 
 
+@outlets_app.command("boilerplate")
+def outlet_boilerplate(name: str, config: ConfigOption = None, as_json: JsonOption = False) -> None:
+    """Show the sentences learned as an outlet's boilerplate (stripped from its articles)."""
+    from storage.articles import count_articles
+    from storage.boilerplate import LearningRules
+    from storage.learned import learned_sentences
+
+    rows, stored = _query(
+        config, lambda s: (learned_sentences(s, name), count_articles(s, outlet=name))
+    )
+    if as_json:
+        for row in rows:
+            typer.echo(_json_line(asdict(row)))
+        return
+    if not rows:
+        warmup = LearningRules().warmup
+        typer.echo(
+            f"{name}: no boilerplate learned ({stored} articles stored; learning starts"
+            f" at {warmup} and needs a sentence on at least 5 of them and 20%)"
+        )
+        return
+    typer.echo(f"{name}: {len(rows)} sentences learned as boilerplate, stripped before matching")
+    for row in rows:
+        typer.echo(
+            f"{row.articles:4}/{row.sample:<4} since {row.first_learned_at:%Y-%m-%d}  "
+            f"{row.sentence or '(no example kept)'}"
+        )
+
+
+@app.command()
+def reclean(
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    since: Annotated[
+        datetime | None, typer.Option(help="Only pages fetched since then (UTC)")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet")] = None,
+) -> None:
+    """Clean kept pages again (after an upgrade or new boilerplate) and store what changed;
+    no alert is sent for a re-clean."""
+    from flows.reclean import reclean as run_reclean
+
+    since = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
+    report = _with_engine(config, lambda cfg, engine: run_reclean(
+        engine, cfg, since=since, outlet=outlet))  # fmt: skip
+    for row in report.changed:
+        if as_json:
+            typer.echo(_json_line(asdict(row)))
+        else:
+            title = ", title changed" if row.title_changed else ""
+            typer.echo(
+                f"changed  {row.outlet}  {row.url}  "
+                f"({row.words_before} -> {row.words_after} words{title})"
+            )
+    for url in report.not_article:
+        typer.echo(f"error: {url}: no longer cleans to an article; stored text kept", err=True)
+    typer.echo(
+        f"re-cleaned {report.checked} kept pages: {len(report.changed)} changed, "
+        f"{report.unchanged} unchanged, {len(report.not_article)} not an article",
+        err=as_json,
+    )
+
+
 def _query(config: Path | None, fetch):
     from sqlalchemy.orm import Session
 
+    def in_session(_cfg: Config, engine):
+        with Session(engine) as session:
+            return fetch(session)
+
+    return _with_engine(config, in_session)
+
+
+def _with_engine(config: Path | None, work):
     from storage.db import make_engine, migrate
 
     _, cfg = _load(config)
     engine = make_engine(cfg.database)
     try:
         migrate(engine)
-        with Session(engine) as session:
-            return fetch(session)
+        return work(cfg, engine)
     finally:
         engine.dispose()
 

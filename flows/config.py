@@ -6,13 +6,22 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from alerts.query import QueryError, parse_query
 from flows.schedule import validate_cron
+from spiders.excludes import ExcludeError, compile_exclude
 
 DEFAULT_CONFIG = "newswatch.toml"
 DEFAULT_DATABASE = "sqlite:///newswatch.db"
@@ -21,6 +30,18 @@ _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 class ConfigError(Exception):
     """The config cannot be used; the message names the file, the key path and the problem."""
+
+
+def _compiles(selector: str) -> str:
+    try:
+        compile_exclude(selector)
+    except ExcludeError as exc:
+        raise ValueError(str(exc)) from None
+    return selector
+
+
+# A CSS selector, or an XPath expression when it starts with "/" or "(".
+Selector = Annotated[str, AfterValidator(_compiles)]
 
 
 class _Strict(BaseModel):
@@ -41,6 +62,8 @@ class Outlet(_Strict):
     # link-local and the like stay refused unless the outlet itself is configured on them.
     intranet: bool = False
     timezone: str | None = None  # IANA zone (e.g. "Europe/Moscow") for dates without an offset
+    # Elements to cut before cleaning, for the rare block the boilerplate rules cannot see.
+    exclude: list[Selector] = []
 
     @field_validator("timezone")
     @classmethod

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -57,6 +58,9 @@ class CrawlResult:
     fetches: list[Fetch]  # every response with its validators, for the next conditional run
     finish_reason: str  # "finished" unless a shard stopped early (e.g. "closespider_timeout")
     log_file: Path
+    # Each record's fetched page, for spiders.pages.load_page(pages_dir, record.url); kept
+    # out of the records, which are all held in memory.
+    pages_dir: Path | None = None
 
 
 class CrawlError(Exception):
@@ -102,12 +106,15 @@ def run_crawl(
         ),
         encoding="utf-8",
     )
+    pages = workdir / "pages"  # shared by the shards: a URL names one file whoever saves it
+    # A page left by an earlier run in this workdir must not pass for this run's.
+    shutil.rmtree(pages, ignore_errors=True)
     entries = [outlet.model_dump(mode="json") for outlet in outlets]
     count = max(1, min(shards, len(entries)))
     jobs = [_shard(workdir, i, shard_outlets(entries, i, count)) for i in range(count)]
-    processes = [_spawn(job, known, conditional, settings) for job in jobs]
+    processes = [_spawn(job, known, conditional, pages, settings) for job in jobs]
     _wait_all(jobs, processes, settings.timeout_seconds)
-    return _merge(jobs, workdir)
+    return _merge(jobs, workdir, pages)
 
 
 def shard_outlets(outlets: Sequence[T], shard: int, shards: int) -> list[T]:
@@ -167,13 +174,16 @@ def _shard(workdir: Path, index: int, outlets: list[dict[str, Any]]) -> _Shard:
     return job
 
 
-def _spawn(job: _Shard, known: Path, conditional: Path, settings: Crawl) -> subprocess.Popen[bytes]:
+def _spawn(
+    job: _Shard, known: Path, conditional: Path, pages: Path, settings: Crawl
+) -> subprocess.Popen[bytes]:
     outlets = job.log.with_name(f"outlets-{job.index}.json")
     outlets.write_text(json.dumps(job.outlets, indent=1), encoding="utf-8")
     args = [
         "-a", f"outlets={outlets}", "-a", f"known={known}", "-a", f"conditional={conditional}",
         "-O", f"{job.items}:jsonlines", "--logfile", str(job.log),
         "-s", f"NEWSWATCH_STATS_FILE={job.stats}", "-s", f"NEWSWATCH_FETCH_LOG={job.fetches}",
+        "-s", f"NEWSWATCH_PAGES_DIR={pages}",
     ]  # fmt: skip
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
     logger.info("crawl shard %d: %s", job.index, ", ".join(o["name"] for o in job.outlets))
@@ -205,7 +215,7 @@ def _wait_all(jobs: list[_Shard], processes: list[subprocess.Popen[bytes]], budg
                 process.wait()
 
 
-def _merge(jobs: list[_Shard], workdir: Path) -> CrawlResult:
+def _merge(jobs: list[_Shard], workdir: Path, pages: Path) -> CrawlResult:
     records: dict[str, ArticleRecord] = {}
     outlets: dict[str, OutletCrawlStats] = {}
     fetches: list[Fetch] = []
@@ -224,6 +234,7 @@ def _merge(jobs: list[_Shard], workdir: Path) -> CrawlResult:
         fetches=fetches,
         finish_reason=unusual[0] if unusual else "finished",
         log_file=jobs[0].log if len(jobs) == 1 else _join_logs(jobs, workdir / "crawl.log"),
+        pages_dir=pages,
     )
 
 

@@ -55,7 +55,7 @@ def crawl_and_store(
         return ShardOutcome(crawl_error=str(exc), backed_off=plan.backed_off)
     hold_point("after_crawl")  # test hooks: line overlapping runs up here, or crash
     crash_point("after_crawl")
-    changes = store_and_match(engine, config, crawl.records)
+    changes = store_and_match(engine, config, crawl.records, crawl.pages_dir)
     crash_point("after_store")
     remember_fetches(engine, crawl)
     return ShardOutcome(outlets=crawl.outlets, changes=changes, backed_off=plan.backed_off)

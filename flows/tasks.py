@@ -24,7 +24,9 @@ from flows.faults import crash_point
 from flows.ingest import ingest, story_order
 from flows.report import RunSummary
 from spiders.items import ArticleRecord
+from spiders.pages import load_page
 from storage.articles import known_urls
+from storage.boilerplate import fingerprints
 from storage.db import make_engine, mask_url, migrate, write_engine
 from storage.fetches import (
     Conditional,
@@ -34,6 +36,7 @@ from storage.fetches import (
     record_fetches,
     source_validators,
 )
+from storage.learned import learn_boilerplate
 from storage.stories import catch_up, load_stories, lock_stories
 
 KEEP_CRAWL_DIRS = 10
@@ -105,22 +108,31 @@ def crawl_outlets(config: Config, plan: CrawlPlan, workdir: Path, shards: int) -
 
 @task(cache_policy=NO_CACHE)
 def store_and_match(
-    engine: Engine, config: Config, records: list[ArticleRecord]
+    engine: Engine, config: Config, records: list[ArticleRecord], pages: Path | None = None
 ) -> dict[str, Counter]:
-    """Store each article in its story with the alerts it owes, one transaction each; count
-    by outlet."""
+    """Learn each outlet's boilerplate, then store each article (stripped of it) in its story
+    with the alerts it owes, one transaction each; count by outlet. `pages` holds the crawl's
+    raw pages (spiders.pages), kept with new versions for re-cleaning."""
     queries = {w.name: parse_query(w.query) for w in config.watchlists}
     counts: dict[str, Counter] = defaultdict(Counter)
     writer = write_engine(engine)  # on SQLite, wait for the write lock at BEGIN
     started = utcnow()
     since = started - timedelta(days=config.stories.window_days)
+    samples = {record.url: fingerprints(record.text) for record in records}
     with Session(writer) as session, session.begin():
+        lock_stories(session)  # one learner per outlet at a time, as for stories
+        learned = learn_boilerplate(session, records, samples, started)
         stories = load_stories(session, since)
     for record in sorted(records, key=lambda r: story_order(r, started)):
+        raw_html = load_page(pages, record.url) if pages else None
         with Session(writer) as session, session.begin():
             lock_stories(session)
             catch_up(session, stories, since)  # copies other runs stored meanwhile
-            result = ingest(session, record, config.watchlists, queries, stories, utcnow())
+            result = ingest(
+                session, record, config.watchlists, queries, stories, utcnow(),
+                boilerplate=learned.get(record.outlet, ()),
+                sentence_fingerprints=samples[record.url], raw_html=raw_html,
+            )  # fmt: skip
         crash_point("mid_store")  # fault injection for tests: dies after the first commit
         counts[record.outlet][result.kind] += 1
         counts[record.outlet]["matched"] += bool(result.matched)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction, load_html
 from trafilatura.settings import Document
@@ -15,6 +17,7 @@ from trafilatura.utils import LANGID_FLAG, language_classifier
 from spiders.authors import clean_authors
 from spiders.boilerplate import PRUNE_XPATHS, is_furniture_line, mark_boilerplate
 from spiders.dates import publish_time, update_time
+from spiders.excludes import compile_excludes, drop_excluded
 from spiders.headline import choose_headline, name_key, site_keys, strip_site
 from spiders.structured import PageFacts, read_facts
 
@@ -74,17 +77,27 @@ class CleanPage:
 
 
 def clean_page(
-    html: str | bytes, url: str, *, feed_published: datetime | None = None, zone: tzinfo = UTC
+    html: str | bytes,
+    url: str,
+    *,
+    feed_published: datetime | None = None,
+    zone: tzinfo = UTC,
+    exclude: Iterable[str | etree.XPath] = (),
 ) -> CleanPage | None:
     """Extract the article of a page, or None when the page is not a single article.
 
     feed_published is the date a feed or sitemap gave for the URL; it is used (source "feed")
     when the page's JSON-LD and meta tags carry no publish date. `zone` is the outlet's time
-    zone, for dates the page writes without an offset.
+    zone, for dates the page writes without an offset. `exclude` holds the outlet's CSS/XPath
+    selectors of elements to cut first: compiled ones (spiders.excludes) or strings, which
+    are compiled on every call and raise ExcludeError when invalid.
     """
+    excludes = compile_excludes(exclude)
     tree = load_html(html)
     if tree is None:
         return None
+    # Before anything reads the page: an excluded block's headline or byline must not count.
+    drop_excluded(tree, excludes)
     facts = read_facts(tree)
     mark_boilerplate(tree)
     doc = _extract(tree, url)

@@ -22,10 +22,12 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from spiders.excludes import Excludes, compile_excludes
 from spiders.extract import clean_page
 from spiders.failures import error_kind, loggable_url
 from spiders.incremental import FetchLog, load_conditional
 from spiders.items import ArticleRecord
+from spiders.pages import save_page
 from spiders.politeness import slot_key, slot_settings
 from spiders.safety import AddressPolicy
 from spiders.sitemaps import read_sitemap
@@ -56,6 +58,7 @@ class OutletRules:
     zone: tzinfo = UTC  # for dates its pages write without an offset
     concurrency: int | None = None  # parallel requests to each of its hosts
     policy: AddressPolicy = field(default_factory=AddressPolicy)  # where its links may lead
+    excludes: Excludes = ()  # its elements to cut before cleaning, compiled once per crawl
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OutletRules:
@@ -76,6 +79,7 @@ class OutletRules:
             policy=AddressPolicy.for_sources(
                 (*feeds, *sitemaps, *pages), bool(data.get("intranet"))
             ),
+            excludes=compile_excludes(data.get("exclude") or ()),
         )
 
     @property
@@ -106,6 +110,7 @@ class NewsSpider(scrapy.Spider):
         # Validators of feeds, sitemaps and articles seen before; known articles due again.
         self.validators, self.revisits = load_conditional(conditional)
         self.fetch_log = FetchLog("")
+        self.pages_dir: Path | None = None  # where article pages are kept for re-cleaning
         self.requested: set[str] = set()  # fold keys of the article URLs seen in this crawl
         self.emitted: set[str] = set()  # fold keys of the records yielded
 
@@ -120,6 +125,8 @@ class NewsSpider(scrapy.Spider):
         crawler.settings.set("DOWNLOAD_SLOTS", slots, priority="spider")  # not frozen yet
         crawler.signals.connect(spider.bytes_received, signal=signals.bytes_received)
         spider.fetch_log = FetchLog(crawler.settings.get("NEWSWATCH_FETCH_LOG", ""))
+        if pages := crawler.settings.get("NEWSWATCH_PAGES_DIR"):
+            spider.pages_dir = Path(pages)
         return spider
 
     def closed(self, reason: str) -> None:
@@ -205,10 +212,11 @@ class NewsSpider(scrapy.Spider):
             return
         listed_at = _from_iso(response.meta.get("listed_at"))
         from_feed = response.meta.get("listed_by") == "feed"
+        rules = self.rules[outlet]
         try:
             clean = clean_page(
                 response.text, response.url, feed_published=listed_at if from_feed else None,
-                zone=self.rules[outlet].zone,
+                zone=rules.zone, exclude=rules.excludes,
             )  # fmt: skip
         except Exception:  # one unparseable page must not end the crawl
             logger.exception("%s: cannot clean %s", outlet, loggable_url(response.url))
@@ -233,6 +241,7 @@ class NewsSpider(scrapy.Spider):
             language=clean.language, authors=clean.authors, published_source=source,
             modified_at=_utc(clean.modified_at),
         )  # fmt: skip
+        self._keep_page(outlet, record.url, response.text)
         yield record.to_dict()  # datetimes as ISO strings: Scrapy's encoder drops their zone
 
     def on_error(self, failure: Failure) -> None:
@@ -247,6 +256,16 @@ class NewsSpider(scrapy.Spider):
     def bytes_received(self, data: bytes, request: Request) -> None:
         """Keep count of a body's bytes, to tell a download stopped for its size."""
         request.meta["received_bytes"] = request.meta.get("received_bytes", 0) + len(data)
+
+    def _keep_page(self, outlet: str, url: str, html: str) -> None:
+        """Save the page for re-cleaning; a page that cannot be saved costs only itself."""
+        if self.pages_dir is None:
+            return
+        try:
+            save_page(self.pages_dir, url, html)
+        except OSError as exc:  # a full disk must not lose the article: its record still goes
+            logger.warning("%s: cannot keep the page of %s: %s", outlet, loggable_url(url), exc)
+            self._count(outlet, "page_not_kept")
 
     def _sources(self, url: str, outlet: str, callback: Any, **meta: Any) -> Iterator[Request]:
         if not is_http_url(url):  # file:, data:, ftp: … never leave the spider

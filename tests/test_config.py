@@ -30,19 +30,34 @@ BAD_CASES = {
         GOOD.replace('allow = "/news/"', 'allow = "/news/"\nfeed = "x"'),
         "outlets[0].feed: unknown key",
     ),
-    "wrong type": (GOOD.replace('feeds = ["http://127.0.0.1:8000/feed.xml"]', "feeds = 3"),
-                   "outlets[0].feeds"),
+    "wrong type": (
+        GOOD.replace('feeds = ["http://127.0.0.1:8000/feed.xml"]', "feeds = 3"),
+        "outlets[0].feeds",
+    ),
     "bad regex": (GOOD.replace('"/news/"', '"/news/(["'), "outlets[0].allow: invalid regular"),
     "bad query": (GOOD.replace("AND Syria'", "AND (Syria'"), "watchlists[0].query: invalid query"),
-    "missing channel": (GOOD.replace('["newsroom"]', '["desk"]'),
-                        "channel 'desk' is not defined"),
-    "unset variable": (GOOD.replace("${TOKEN}", "${NOT_SET_ANYWHERE}"),
-                       "channels.newsroom: environment variable ${NOT_SET_ANYWHERE} is not set"),
-    "not a URL": (GOOD.replace("http://127.0.0.1:8000/feed.xml", "file:///etc/passwd"),
-                  "is not an http(s) URL"),
-    "no sources": (GOOD.replace('feeds = ["http://127.0.0.1:8000/feed.xml"]', ""),
-                   "at least one of feeds, sitemaps or pages"),
+    "missing channel": (GOOD.replace('["newsroom"]', '["desk"]'), "channel 'desk' is not defined"),
+    "unset variable": (
+        GOOD.replace("${TOKEN}", "${NOT_SET_ANYWHERE}"),
+        "channels.newsroom: environment variable ${NOT_SET_ANYWHERE} is not set",
+    ),
+    "not a URL": (
+        GOOD.replace("http://127.0.0.1:8000/feed.xml", "file:///etc/passwd"),
+        "is not an http(s) URL",
+    ),
+    "no sources": (
+        GOOD.replace('feeds = ["http://127.0.0.1:8000/feed.xml"]', ""),
+        "at least one of feeds, sitemaps or pages",
+    ),
     "invalid TOML": ("database = ", "not valid TOML"),
+    "bad CSS exclude": (
+        GOOD.replace('allow = "/news/"', 'allow = "/news/"\nexclude = ["div.ok", "div[data-x"]'),
+        "outlets[0].exclude[1]: invalid CSS selector 'div[data-x'",
+    ),
+    "bad XPath exclude": (
+        GOOD.replace('allow = "/news/"', 'allow = "/news/"\nexclude = ["//aside[@data-ad"]'),
+        "outlets[0].exclude[0]: invalid XPath '//aside[@data-ad'",
+    ),
 }
 
 
@@ -68,6 +83,16 @@ def test_bad_config_names_file_key_and_problem(tmp_path: Path, case: str) -> Non
     assert str(path) in str(err.value)
     assert expected in str(err.value)
     assert "s3cret" not in str(err.value)
+
+
+def test_outlet_excludes_load_as_given(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        'allow = "/news/"', 'allow = "/news/"\nexclude = ["div.partner-box", "//aside[@data-ad]"]'
+    )
+    config = load_config(write(tmp_path, text), env={"TOKEN": "x"})
+    assert config.outlets[0].exclude == ["div.partner-box", "//aside[@data-ad]"]
+    assert config.outlets[0].model_dump(mode="json")["exclude"] == config.outlets[0].exclude
+    assert load_config(write(tmp_path, GOOD), env={"TOKEN": "x"}).outlets[0].exclude == []
 
 
 def test_database_url_from_environment_wins(tmp_path: Path) -> None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import html
+import json
+import logging
 import re
 import socket
 import subprocess
 import sys
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,6 +23,7 @@ from flows.config import Crawl, Outlet
 from flows.crawl import CrawlError, CrawlResult, repo_root, run_crawl
 from flows.demo_site import BOILERPLATE_MARKERS, DemoSite
 from spiders.items import ArticleRecord
+from spiders.pages import decompress_page, load_page
 from storage.fetches import Conditional
 
 FAST = Crawl(delay_seconds=0, concurrency_per_domain=8, timeout_seconds=60)
@@ -77,6 +83,61 @@ def test_every_article_is_found_once_cleaned_and_dated(site: DemoSite, full_craw
         assert not [marker for marker in BOILERPLATE_MARKERS if marker in record.text]
     assert full_crawl.finish_reason == "finished"
     assert full_crawl.log_file.exists()
+
+
+def test_every_record_has_its_fetched_page_kept(full_crawl: CrawlResult):
+    assert full_crawl.pages_dir is not None and full_crawl.records
+    for record in full_crawl.records:
+        stored = load_page(full_crawl.pages_dir, record.url)
+        assert stored is not None, record.url
+        page = decompress_page(stored)
+        assert page.lstrip().startswith("<!DOCTYPE html>") and html.escape(record.title) in page
+    # Only articles: the listing and the video page are no record, so nothing is kept for them.
+    assert len(list(full_crawl.pages_dir.rglob("*.html.z"))) == len(full_crawl.records)
+
+
+def test_an_outlets_excludes_cut_elements_before_cleaning(site: DemoSite, tmp_path: Path):
+    (gazette,) = [
+        entry for entry in site.outlets() if entry["name"] == site.outlet_info["gazette"]["name"]
+    ]
+    outlet = Outlet(**gazette, exclude=["div.article-body > p:first-child", "//aside"])
+    result = run_crawl([outlet], set(), FAST, tmp_path)
+    pages = {site.url(page): page for page in site.articles() if page.outlet_key == "gazette"}
+    assert {record.url for record in result.records} == set(pages)
+    for record in result.records:
+        paragraphs = pages[record.url].paragraphs
+        assert record.text == "\n".join(paragraphs[1:])
+        # The kept page is the page as fetched, for cleaning again with other rules.
+        stored = load_page(result.pages_dir, record.url) if result.pages_dir else None
+        assert stored is not None and html.escape(paragraphs[0]) in decompress_page(stored)
+
+
+def test_a_page_that_cannot_be_kept_still_yields_its_article(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    from scrapy.http import HtmlResponse, Request
+
+    from spiders.news import NewsSpider
+
+    outlets = tmp_path / "outlets.json"
+    outlets.write_text(json.dumps([{"name": "Wire", "feeds": ["https://harborwire.com/rss"]}]))
+    spider = NewsSpider(outlets=str(outlets))
+    stats: Counter[str] = Counter()
+    spider.crawler = SimpleNamespace(
+        stats=SimpleNamespace(inc_value=lambda key: stats.update([key]))
+    )
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    spider.pages_dir = blocker / "pages"  # as good as a full disk: nothing can be written
+    url = "https://harborwire.com/article/port-strike-ends"
+    body = (Path(__file__).parent / "fixtures" / "pages" / "wire_story.html").read_bytes()
+    response = HtmlResponse(url, body=body, request=Request(url, meta={"outlet": "Wire"}))
+    with caplog.at_level(logging.WARNING, logger="spiders.news"):
+        (item,) = spider.parse_article(response)
+    assert item["title"] == "Port strike ends after dockworkers accept 12% raise"
+    assert item["url"] != url  # the page would be kept under the record's canonical URL
+    assert f"Wire: cannot keep the page of {item['url']}: [Errno 20]" in caplog.text
+    assert stats["newswatch/Wire/page_not_kept"] == 1 and not stats["newswatch/Wire/failed"]
 
 
 def test_listing_video_robots_and_dead_outlet_are_accounted_for(

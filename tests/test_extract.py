@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from spiders.authors import clean_authors
 from spiders.dates import parse_datetime, url_date
+from spiders.excludes import ExcludeError, compile_excludes
 from spiders.extract import CleanPage, clean_page
 from spiders.headline import choose_headline, site_keys, strip_site
 
@@ -596,8 +598,10 @@ def test_dates_without_an_offset_are_read_in_the_outlet_zone() -> None:
         '<html><head><meta property="article:published_time" content="2024-03-10T09:00:00">'
         "<title>Talks resume in the capital</title></head><body><article>"
         "<h1>Talks resume in the capital</h1>"
-        + "".join(f"<p>Paragraph {i} of a long enough article about the talks, with detail.</p>"
-                  for i in range(8))  # fmt: skip
+        + "".join(
+            f"<p>Paragraph {i} of a long enough article about the talks, with detail.</p>"
+            for i in range(8)
+        )  # fmt: skip
         + "</article></body></html>"
     )
     moscow = clean_page(html, "https://news.example/a", zone=ZoneInfo("Europe/Moscow"))
@@ -605,3 +609,83 @@ def test_dates_without_an_offset_are_read_in_the_outlet_zone() -> None:
     assert moscow is not None and default is not None
     assert moscow.published_at == datetime(2024, 3, 10, 6, 0, tzinfo=UTC)  # UTC+3
     assert default.published_at == datetime(2024, 3, 10, 9, 0, tzinfo=UTC)
+
+
+# --- an outlet's own excludes ---------------------------------------------------------------
+
+PARTNER_BOX = (
+    "<div class='partner-box'><p>From our partners: how the Kremlin sees the ferry dispute, "
+    "an analysis by a sister paper that everyone on the lake should read today.</p></div>"
+)
+AD_BLOCK = (
+    "<div data-ad='inline'><p>Sponsored: cheap flights to Syria and beyond, book your "
+    "summer trip with our travel partner before the offer ends on Friday.</p></div>"
+)
+
+
+def _with_blocks(exclude: tuple[str | etree.XPath, ...] = ()) -> CleanPage:
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><title>Ferry fares rise</title></head><body><main>"
+        f"<article><h1>Ferry fares rise</h1><div class='story'>{ARTICLE_BODY}{PARTNER_BOX}"
+        f"{AD_BLOCK}</div></article></main></body></html>"
+    )
+    page = clean_page(html, "https://lakeside.example/news/ferry-fares", exclude=exclude)
+    assert page is not None and page.title == "Ferry fares rise"
+    return page
+
+
+def test_blocks_the_boilerplate_rules_keep_are_there_without_excludes() -> None:
+    text = _with_blocks().text
+    assert "Kremlin" in text and "Syria" in text  # the case `exclude` exists for
+
+
+@pytest.mark.parametrize(
+    ("exclude", "gone", "kept"),
+    [
+        (("div.partner-box",), ("Kremlin",), ("Syria",)),
+        (("//div[@data-ad]",), ("Syria",), ("Kremlin",)),
+        (("(//div[contains(@class, 'partner')])[1]", "DIV[data-ad]"), ("Kremlin", "Syria"), ()),
+    ],
+)
+def test_excluded_blocks_disappear_css_and_xpath(
+    exclude: tuple[str, ...], gone: tuple[str, ...], kept: tuple[str, ...]
+) -> None:
+    text = _with_blocks(exclude).text
+    assert not [word for word in gone if word in text]
+    assert all(word in text for word in kept)
+    assert text.startswith("The county transit board voted on Monday")  # the article stays
+
+
+def test_compiled_excludes_give_the_same_page() -> None:
+    compiled = compile_excludes(["div.partner-box", "//div[@data-ad]"])
+    assert all(isinstance(xpath, etree.XPath) for xpath in compiled)
+    assert _with_blocks(compiled) == _with_blocks(("div.partner-box", "//div[@data-ad]"))
+
+
+def test_excluding_keeps_the_text_after_the_element() -> None:
+    html = (
+        "<html><body><article><h1>Ferry fares rise</h1><p>Before <span class='x'>cut</span> "
+        "after, <b>bold</b> <i class='x'>cut</i> and after.</p>"
+        f"{ARTICLE_BODY}</article></body></html>"
+    )
+    page = clean_page(html, "https://lakeside.example/news/ferry-fares", exclude=[".x"])
+    assert page is not None
+    assert page.text.startswith("Before after, bold and after.\n")
+
+
+@pytest.mark.parametrize(
+    ("selector", "message"),
+    [
+        ("div[", "invalid CSS selector 'div['"),
+        ("p::text", "invalid CSS selector 'p::text'"),
+        ("//p[", "invalid XPath '//p['"),
+        ("//ns:aside", "invalid XPath '//ns:aside': Undefined namespace prefix"),
+        ("(count(//p))", "gives a value"),
+        ("   ", "empty selector"),
+    ],
+)
+def test_invalid_selector_is_an_error_naming_it(selector: str, message: str) -> None:
+    with pytest.raises(ExcludeError, match=re.escape(message)):
+        compile_excludes(["div.ok", selector])
+    with pytest.raises(ExcludeError, match=re.escape(message)):
+        clean_page(_page("wire_story.html"), "https://harborwire.com/article/x", exclude=[selector])
