@@ -31,7 +31,7 @@ START, END = "<!-- site-extraction:start -->", "<!-- site-extraction:end -->"
 OUTLETS = 6  # two of each layout, each time with another discovery style
 BASE_URL = "https://bench.example"
 NOW = datetime(2026, 1, 15, 12, tzinfo=UTC)  # the site's dates are relative to it: fixed
-# Watchlist words: the appeals name some ("From Ukraine to Syria…"), and so do some stories.
+# Watchlist words: the appeals name some ("From Ukraine and Moscow to Syria…"), as do stories.
 KEYWORDS = ("Ukraine", "Syria", "Gaza", "climate", "Russia", "Kremlin", "Moscow", "NATO")
 _KEYWORDS = {word: re.compile(rf"\b{word}\b", re.IGNORECASE) for word in KEYWORDS}
 WARM = "newswatch after warm-up"

@@ -119,7 +119,7 @@ def appeals(chrome: Chrome) -> str:
 def donation_sentences(chrome: Chrome) -> tuple[str, ...]:
     """The donation appeal's sentences: like real ones, it names the places the outlet covers."""
     return (
-        "From Ukraine to Syria, our correspondents report from places where few others go.",
+        "From Ukraine and Moscow to Syria, our correspondents report from places few others go.",
         f"{chrome.name} is funded by readers like you.",
         "Our reporters cover the stories that matter where you live, and reader donations keep "
         "that work free for everyone.",

@@ -48,6 +48,7 @@ class CycleResult:
     stored: int  # articles in the database afterwards
     requests: Counter[str]  # served by the site during the run, "kind status" -> count
     alerts: int  # alerts the site's inbox received during the run
+    alert_urls: tuple[str, ...]  # the article URL of each of those alerts, in arrival order
     server_cpu: float  # CPU seconds the site process used during the run
     crawl: CrawlStats | None
     phases: dict[str, float] = field(default_factory=dict)  # seconds by task / start-up
@@ -84,6 +85,7 @@ def run_cycle(
     """Run one monitoring cycle of `config` and collect what it did."""
     database = config.parent / "newswatch.db"
     before, versions = site.get("stats"), db_versions(database)
+    inbox_before = len(site.get("inbox")["alerts"])
     output = config.parent / f"run-{label.replace(' ', '-')}.log"
     if in_process:
         from flows.monitor import monitor
@@ -94,12 +96,14 @@ def run_cycle(
         command = [*newswatch_command(), "run", "--config", str(config)]
         measured = measure_command(command, run_env(prefect_home), output)
     after, versions_after = site.get("stats"), db_versions(database)
+    received = site.get("inbox")["alerts"][inbox_before:]
     updated = [url for url, n in versions_after.items() if versions.get(url, n) < n]
     return CycleResult(
         label=label, measured=measured, new=len(versions_after.keys() - versions.keys()),
         updated=tuple(sorted(updated)), stored=len(versions_after),
         requests=request_diff(before, after),
         alerts=after["alerts"] - before["alerts"],
+        alert_urls=tuple(alert["url"] for alert in received),
         server_cpu=after["cpu_seconds"] - before["cpu_seconds"],
         crawl=crawl_stats(config.parent / ".newswatch" / "crawls", measured.started),
         phases=phases(prefect_home / "prefect.db", measured),

@@ -25,6 +25,7 @@ from benchmarks.pipeline import ceiling, report
 from benchmarks.pipeline.client import SiteProcess, probe_capacity
 from benchmarks.pipeline.cycle import PREFECT_ENV, CycleResult, run_cycle, write_config
 from benchmarks.pipeline.site import LAYOUTS, outlet_specs
+from spiders.urls import fold_key
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -104,8 +105,10 @@ def benchmark(args: argparse.Namespace, workdir: Path, command: str) -> dict[str
         site.post("publish", args.publish)
         edited = set(site.post("edit", args.edit)["urls"])
         cycles.append(cycle("publish+edit", config))
+        manifest_after = site.get("manifest")  # the published articles and edited versions
     scale = scale_check(args, workdir, home) if args.scale_check else None
     cold = next(c for c in cycles if c.label == "cold")
+    update = cycles[-1]
     results = {
         "command": command,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -114,10 +117,13 @@ def benchmark(args: argparse.Namespace, workdir: Path, command: str) -> dict[str
         "shards": args.shards, "concurrency": args.concurrency,
         "publish": args.publish, "edit": args.edit,
         "site": {**site_facts(args, page_kb, capacity, cold),
-                 "watch_articles": sum(a["watch"] for a in manifest["articles"])},
+                 "watch_articles": sum(a["matches"] for a in manifest["articles"])},
         "edited_seen": len(edited & set(cycles[-1].updated)),
         "updated_not_edited": len(set(cycles[-1].updated) - edited),
         "cycles": {c.label: summarize(c) for c in cycles},
+        "false_alerts": {"cold": false_alerts(cold.alert_urls, manifest["articles"]),
+                         "publish+edit": false_alerts(update.alert_urls,
+                                                      manifest_after["articles"])},
         "ceiling": {name: {**asdict(rate), "per_second": rate.per_second}
                     for name, rate in rates.items()},
         "scale": scale,
@@ -139,6 +145,20 @@ def scale_check(args: argparse.Namespace, workdir: Path, home: Path) -> dict[str
     return found
 
 
+def false_alerts(alert_urls: tuple[str, ...], articles: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run's alerts about an article whose own text does not match the watchlist (e.g.
+    one that matched only through a donation appeal), by the article URL each alert carries.
+
+    URLs are compared by spiders.urls.fold_key (the canonical identity newswatch stores them
+    by); an alert whose URL is no generated article counts as false too (`unknown`)."""
+    truth = {fold_key(a["url"]): a["matches"] for a in articles}
+    keys = [(url, fold_key(url) if url else "") for url in alert_urls]
+    false = [url for url, key in keys if not truth.get(key, False)]
+    unknown = [url for url, key in keys if key not in truth]
+    return {"alerts": len(alert_urls), "false": len(false), "unknown": len(unknown),
+            "examples": false[:5]}  # fmt: skip
+
+
 def summarize(cycle: CycleResult) -> dict[str, Any]:
     """A cycle as plain JSON-able numbers for the report."""
     m = cycle.measured
@@ -147,7 +167,8 @@ def summarize(cycle: CycleResult) -> dict[str, Any]:
         "new": cycle.new, "updated": len(cycle.updated), "stored": cycle.stored,
         "articles_per_second": cycle.new / m.wall_seconds if m.wall_seconds else 0.0,
         "requests": dict(cycle.requests), "article_200": cycle.requests.get("article 200", 0),
-        "alerts": cycle.alerts, "server_cpu": cycle.server_cpu,
+        "alerts": cycle.alerts, "alert_urls": list(cycle.alert_urls),
+        "server_cpu": cycle.server_cpu,
         "peak_total_mb": m.memory.total_bytes / report.MB,
         "peak_largest_mb": m.memory.largest_bytes / report.MB,
         "largest_name": m.memory.largest_name, "processes": m.memory.most_processes,

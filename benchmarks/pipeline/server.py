@@ -1,7 +1,8 @@
 """HTTP for the benchmark site: conditional GETs, request counts by kind, a control API.
 
 Control endpoints (never counted): GET /__bench/stats, GET /__bench/manifest,
-POST /__bench/publish?n=K, POST /__bench/edit?n=M, POST /__bench/inbox (apprise json:// alerts).
+POST /__bench/publish?n=K, POST /__bench/edit?n=M, POST /__bench/inbox (apprise json:// alerts),
+GET /__bench/inbox (every alert received so far: its title and article URL, in arrival order).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
-from benchmarks.pipeline.newsgen import NewsSite
-from benchmarks.pipeline.prose import SECTIONS, WATCH_ACTORS
+from alerts.query import match, parse_query
+from benchmarks.pipeline.newsgen import Item, NewsSite, body_of
+from benchmarks.pipeline.prose import SECTIONS, WATCH_ACTORS, WATCH_QUERY
 from benchmarks.pipeline.routes import Resource, resolve
 from benchmarks.pipeline.site import empty_outlet_config
 
 CONTROL = "/__bench/"
+_WATCH = parse_query(WATCH_QUERY)
 
 
 def is_not_modified(headers: Any, etag: str, last_modified: datetime) -> bool:
@@ -50,6 +53,7 @@ class NewsServer:
         self.pid = os.getpid()
         self.counts: Counter[str] = Counter()  # "article 200", "feed 304", "other 404", …
         self.alerts = 0
+        self.inbox: list[dict[str, str]] = []  # per received alert: title, url (its 3rd line)
         self.lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -106,28 +110,59 @@ class NewsServer:
         return {
             "base_url": site.base_url,
             "articles": [{"url": site.url(i), "outlet": i.outlet.name, "version": i.version,
-                          "watch": i.story.actor in WATCH_ACTORS} for i in site.items()],
+                          "watch": i.story.actor in WATCH_ACTORS, "matches": matches(i)}
+                         for i in site.items()],
             "outlets": [spec.config(site.base_url, SECTIONS) for spec in site.outlets],
             "empty_outlet": empty_outlet_config(site.base_url),
         }  # fmt: skip
 
-    def control(self, method: str, path: str, query: dict[str, list[str]]) -> Any:
+    def control(
+        self, method: str, path: str, query: dict[str, list[str]], body: bytes = b""
+    ) -> Any:
         """Answer a /__bench/ request; None for an unknown one."""
         count = int(query.get("n", ["0"])[0])
         actions = {
             ("GET", "stats"): self.stats,
             ("GET", "manifest"): self.manifest,
+            ("GET", "inbox"): self.received,
             ("POST", "publish"): lambda: {"urls": self.site.publish(count)},
             ("POST", "edit"): lambda: {"urls": self.site.edit(count)},
-            ("POST", "inbox"): self._alert,
+            ("POST", "inbox"): lambda: self._alert(body),
         }
         action = actions.get((method, path.removeprefix(CONTROL).strip("/")))
         return action() if action else None
 
-    def _alert(self) -> dict[str, int]:
+    def received(self) -> dict[str, Any]:
+        """Every alert the inbox received so far, oldest first: {"title", "url"} each."""
+        with self.lock:
+            return {"alerts": list(self.inbox)}
+
+    def _alert(self, body: bytes) -> dict[str, int]:
+        alert = alert_facts(body)
         with self.lock:
             self.alerts += 1
+            self.inbox.append(alert)
             return {"alerts": self.alerts}
+
+
+def matches(item: Item) -> bool:
+    """Whether the article's own text (headline and body paragraphs as generated, no page
+    furniture or appeals) matches the benchmark's watchlist query."""
+    return match(_WATCH, item.story.title, "\n\n".join(body_of(item))) is not None
+
+
+def alert_facts(body: bytes) -> dict[str, str]:
+    """Title and article URL of an apprise json:// payload ({"title", "message", ...}): the
+    message's third line is the article URL (alerts.message.format_alert)."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        payload = {}
+    payload = payload if isinstance(payload, dict) else {}
+    message = str(payload.get("message") or payload.get("body") or "")
+    lines = message.splitlines()
+    return {"title": str(payload.get("title") or ""),
+            "url": lines[2].strip() if len(lines) > 2 else ""}  # fmt: skip
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -154,13 +189,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, resource.content_type, resource.body(), resource)
 
     def do_POST(self) -> None:  # noqa: N802
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))  # keep the stream in step
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))  # stream in step
         url = urlsplit(self.path)
-        self._control("POST", url.path, url.query)
+        self._control("POST", url.path, url.query, body)
 
-    def _control(self, method: str, path: str, query: str) -> None:
+    def _control(self, method: str, path: str, query: str, body: bytes = b"") -> None:
         news: NewsServer = self.server.news  # type: ignore[attr-defined]
-        answer = news.control(method, path, parse_qs(query))
+        answer = news.control(method, path, parse_qs(query), body)
         if answer is None:
             self._send(404, "text/plain", b"unknown control request")
             return
