@@ -1,0 +1,141 @@
+"""The `newswatch` commands about what is stored: articles, alerts, versions, outlets, reclean."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from flows.cli_options import ConfigOption, JsonOption, json_line, query, with_engine
+
+stored = typer.Typer()
+outlets_app = typer.Typer(help="What newswatch learned about each outlet.", no_args_is_help=True)
+stored.add_typer(outlets_app, name="outlets")
+
+
+@stored.command()
+def articles(
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many, newest first")] = None,
+) -> None:
+    """List stored articles, with the other outlets that covered the same story."""
+    from storage.articles import list_articles
+
+    rows = query(config, lambda s: list_articles(s, outlet=outlet, limit=limit))
+    for row in rows:
+        if as_json:
+            typer.echo(json_line(asdict(row)))
+        else:
+            when = row.published_at.strftime("%Y-%m-%d %H:%M") if row.published_at else "?"
+            line = f"{when}  {row.outlet}  {row.title}  (v{row.version_count})  {row.url}"
+            if row.also_covered_by:
+                line += f"  also covered by: {', '.join(row.also_covered_by)}"
+            if row.date_flag:
+                line += f"  [date {row.date_flag}: first seen {row.first_seen_at:%Y-%m-%d}]"
+            typer.echo(line)
+
+
+@stored.command()
+def alerts(
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    status: Annotated[str | None, typer.Option(help="pending or sent")] = None,
+) -> None:
+    """List alerts: owed (pending) and sent."""
+    from storage.outbox import list_alerts
+
+    for row in query(config, lambda s: list_alerts(s, status=status)):
+        if as_json:
+            typer.echo(json_line(asdict(row)))
+        else:
+            error = f"  last error: {row.last_error}" if row.last_error else ""
+            typer.echo(
+                f"{row.status:7}  {row.watchlist}  {row.channel}  {row.url}"
+                f"  attempts={row.attempts}{error}"
+            )
+
+
+@stored.command()
+def versions(url: str, config: ConfigOption = None) -> None:
+    """Show the stored versions of one article and what changed between them."""
+    from storage.articles import article_versions, version_diff
+
+    rows = query(config, lambda s: article_versions(s, url))
+    if not rows:
+        typer.echo(f"error: no article stored at {url}", err=True)
+        raise typer.Exit(1)
+    for older, newer in zip([None, *rows], rows, strict=False):
+        typer.echo(
+            f"version {newer.version}  fetched {newer.fetched_at:%Y-%m-%d %H:%M}  {newer.title}"
+        )
+        if older is not None:
+            typer.echo(
+                version_diff(older.text, newer.text, f"v{older.version}", f"v{newer.version}")
+            )
+
+
+@outlets_app.command("boilerplate")
+def outlet_boilerplate(name: str, config: ConfigOption = None, as_json: JsonOption = False) -> None:
+    """Show the sentences learned as an outlet's boilerplate (stripped from its articles)."""
+    from storage.articles import count_articles
+    from storage.boilerplate import LearningRules
+    from storage.learned import learned_sentences
+
+    rows, stored = query(
+        config, lambda s: (learned_sentences(s, name), count_articles(s, outlet=name))
+    )
+    if as_json:
+        for row in rows:
+            typer.echo(json_line(asdict(row)))
+        return
+    if not rows:
+        warmup = LearningRules().warmup
+        typer.echo(
+            f"{name}: no boilerplate learned ({stored} articles stored; learning starts"
+            f" at {warmup} and needs a sentence on at least 5 of them and 20%)"
+        )
+        return
+    typer.echo(f"{name}: {len(rows)} sentences learned as boilerplate, stripped before matching")
+    for row in rows:
+        typer.echo(
+            f"{row.articles:4}/{row.sample:<4} since {row.first_learned_at:%Y-%m-%d}  "
+            f"{row.sentence or '(no example kept)'}"
+        )
+
+
+@stored.command()
+def reclean(
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    since: Annotated[
+        datetime | None, typer.Option(help="Only pages fetched since then (UTC)")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet")] = None,
+) -> None:
+    """Clean kept pages again (after an upgrade or new boilerplate) and store what changed;
+    no alert is sent for a re-clean."""
+    from flows.reclean import reclean as run_reclean
+
+    since = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
+    report = with_engine(config, lambda cfg, engine: run_reclean(
+        engine, cfg, since=since, outlet=outlet))  # fmt: skip
+    for row in report.changed:
+        if as_json:
+            typer.echo(json_line(asdict(row)))
+        else:
+            title = ", title changed" if row.title_changed else ""
+            typer.echo(
+                f"changed  {row.outlet}  {row.url}  "
+                f"({row.words_before} -> {row.words_after} words{title})"
+            )
+    for url in report.not_article:
+        typer.echo(f"error: {url}: no longer cleans to an article; stored text kept", err=True)
+    typer.echo(
+        f"re-cleaned {report.checked} kept pages: {len(report.changed)} changed, "
+        f"{report.unchanged} unchanged, {len(report.not_article)} not an article",
+        err=as_json,
+    )
