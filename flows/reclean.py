@@ -118,7 +118,7 @@ def reclean(
                 record.title != kept.title,
                 len(kept.text.split()),
                 len(record.text.split()),
-            )  # fmt: skip
+            )
         )
     return report
 
@@ -142,7 +142,7 @@ def _kept_pages(engine: Engine, since: datetime | None, outlet: str | None) -> I
             ArticleVersion.raw_html,
             Article.published_at,
             Article.published_source,
-        )  # fmt: skip
+        )
         .join(newest_sq, newest_sq.c.article_id == Article.id)
         .join(
             ArticleVersion,

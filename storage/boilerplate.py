@@ -37,11 +37,14 @@ DEFAULT_RULES = LearningRules()
 def sentences(text: str) -> list[tuple[int, str]]:
     """(line number, sentence) of a clean text, one paragraph per line."""
     return [
-        (number, sentence.strip())
+        (number, sentence)
         for number, line in enumerate(text.splitlines())
-        for sentence in _SENTENCE_END.split(line)
-        if sentence.strip()
+        for sentence in _line_sentences(line)
     ]
+
+
+def _line_sentences(line: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(line) if s.strip()]
 
 
 def fingerprint(sentence: str) -> int | None:
@@ -83,7 +86,7 @@ def strip(text: str, learned: Iterable[int] | set[int]) -> str:
     kept: list[str] = []
     changed = False
     for line in text.splitlines():
-        parts = [s.strip() for s in _SENTENCE_END.split(line) if s.strip()]
+        parts = _line_sentences(line)
         remaining = [s for s in parts if fingerprint(s) not in learned]
         if len(remaining) == len(parts):
             kept.append(line)
