@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
 # Blocks trafilatura keeps because they sit inside the article container and read like prose:
 # donation appeals, premium and newsletter upsells, related-article lists, ads, copyright
-# notices. Matched on class, id and data-component; <article>/<main> are exempt so a
-# "promo-enabled" wrapper cannot take the whole story with it. Matched in Python: the same
-# test as an XPath translate()/contains() expression took 2.4 ms of a 5 ms page.
+# notices. Matched on class, id and data-component; <article>/<main> are exempt, and a match
+# on a block that holds most of the article is ignored later (spiders.refine), so a
+# "promo-enabled" wrapper or a "category-native-advertising" post class cannot take the story
+# with it. Matched in Python: the same test as an XPath translate()/contains() took 2.4 ms.
 _MARKERS = re.compile(
     "donat|support-us|contribut|appeal|upsell|bookmark|paywall|newsletter|signup|sign-up"
     "|promo|related|recommended|most-popular|most-read|more-from|read-next|advert|copyright"
@@ -18,12 +21,6 @@ _MARKERS = re.compile(
     r"|(?:^|\s)ad(?:\s|$)"
 )
 _EXEMPT_TAGS = frozenset({"html", "body", "main", "article"})
-MARK = "data-newswatch-boilerplate"
-PRUNE_XPATHS = (
-    f"//*[@{MARK}]",
-    # An article's own <header> holds the headline, standfirst and byline, not body text.
-    "//article//header",
-)
 
 # The text of a button or link that asks the reader to pay, subscribe or sign up.
 _CALL_TO_ACTION = re.compile(
@@ -39,37 +36,61 @@ _INLINE_TAGS = frozenset({"p", "li", "span", "strong", "b", "em", "i", "ul", "ol
 _STOP_TAGS = frozenset({"article", "main", "body", "html"})
 # "RELATED: <link>", "Read more: <link>", "Lesen Sie auch: <link>" between paragraphs.
 _TEASER_LABEL = re.compile(r"^[^.!?:]{2,30}:\s*(?P<rest>\S.*)$")
-_FURNITURE_LINE = re.compile(
-    r"^(?:advertisement|skip advertisement|story continues below(?: this)? advertisement|anzeige"
-    r"|(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4})).*)$",
+# A link whose text is an address is a cited source ("Source: https://…"), not a teaser.
+_BARE_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_AD_LABEL = re.compile(
+    r"^(?:advertisement|skip advertisement|story continues below(?: this)? advertisement|anzeige)$",
     re.IGNORECASE,
 )
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}))", re.IGNORECASE)
+# "© 2024 Harbourtown Gazette. All rights reserved." is a notice; a wire story's long credit
+# ("© 2019 The Associated Press. All rights reserved. This material may not be…") is the text.
+MAX_NOTICE_WORDS = 12
 
 
-def mark_boilerplate(tree: HtmlElement) -> None:
-    """Flag furniture blocks, call-to-action boxes and teaser lines for PRUNE_XPATHS to drop."""
+@dataclass(frozen=True)
+class Furniture:
+    """A block of the page that is furniture, and the rule that says so (for --explain)."""
+
+    element: HtmlElement
+    rule: str  # "marker", "call-to-action", "teaser" or "article header"
+    evidence: str  # the class/id or the text that triggered the rule
+
+
+def find_furniture(tree: HtmlElement) -> Iterator[Furniture]:
+    """Blocks that are furniture: by class marker, call-to-action box, teaser line, <header>."""
     # Only elements with a class, id or data-component can carry a marker: let lxml find them.
     for element in tree.xpath("//*[@class or @id or @data-component]"):
-        if element.tag not in _EXEMPT_TAGS and _has_marker(element):
-            element.set(MARK, "marker")
+        if element.tag not in _EXEMPT_TAGS and (names := _marker_names(element)):
+            yield Furniture(element, "marker", names)
     for element in tree.xpath("//a | //button | //form[.//input[@type='email']]"):
         if element.tag == "form" or _is_call_to_action(element):
             box = _box_around(element)
             if box is not None:
-                box.set(MARK, "call-to-action")
+                yield Furniture(box, "call-to-action", _flat(element.text_content())[:60])
     for paragraph in tree.iter("p"):
         if _is_teaser_line(paragraph):
-            paragraph.set(MARK, "teaser")
+            yield Furniture(paragraph, "teaser", _flat(paragraph.text_content())[:60])
+    # An article's own <header> holds the headline, standfirst and byline, not body text.
+    for header in tree.xpath("//article//header"):
+        yield Furniture(header, "article header", "<header> inside <article>")
 
 
-def is_furniture_line(line: str) -> bool:
-    """True for a text line that is an ad label or a copyright notice, never article prose."""
-    return bool(_FURNITURE_LINE.match(line.strip()))
+def furniture_line_rule(line: str) -> str | None:
+    """The rule making a text line furniture (an ad label, a short copyright notice), or None."""
+    text = line.strip()
+    if _AD_LABEL.match(text):
+        return "ad label"
+    if _COPYRIGHT.match(text) and len(text.split()) <= MAX_NOTICE_WORDS:
+        return "copyright notice"
+    return None
 
 
-def _has_marker(element: HtmlElement) -> bool:
-    names = (element.get("class"), element.get("id"), element.get("data-component"))
-    return bool(_MARKERS.search(" ".join(filter(None, names)).lower()))
+def _marker_names(element: HtmlElement) -> str | None:
+    names = " ".join(
+        filter(None, (element.get("class"), element.get("id"), element.get("data-component")))
+    )
+    return names[:80] if _MARKERS.search(names.lower()) else None
 
 
 def _is_call_to_action(element: HtmlElement) -> bool:
@@ -99,8 +120,10 @@ def _is_teaser_line(paragraph: HtmlElement) -> bool:
     match = _TEASER_LABEL.match(text) if len(text) <= 200 else None
     if not match:
         return False
-    linked = sum(len(_flat(link.text_content())) for link in paragraph.iter("a"))
-    return linked >= 0.8 * len(match["rest"])
+    links = [_flat(link.text_content()) for link in paragraph.iter("a")]
+    if any(_BARE_ADDRESS.match(link) for link in links):
+        return False
+    return sum(len(link) for link in links) >= 0.8 * len(match["rest"])
 
 
 def _flat(text: str) -> str:

@@ -1,10 +1,12 @@
-"""Cleaning: when an article was published and last updated, in UTC, and where that was read."""
+"""Cleaning: when an article was published and last updated, in the page's own offset, and where
+that was read."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta, tzinfo
+from collections import Counter
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 
 # <meta> names and properties (lower case) that carry the first publication time, best first.
@@ -18,8 +20,13 @@ MODIFIED_META = (
     "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
     "dcterms.modified", "dc.date.modified", "article.updated", "last-modified",
 )  # fmt: skip
-# Where a publish date came from, most trustworthy first; "feed" is the caller's listing date.
-SOURCES = ("json-ld", "meta", "feed", "url", "page")
+# Where a publish date came from. Three witnesses vote on the day, the first winning a tie:
+# the URL, the feed or sitemap, and the page's own markup (htmldate's reading of it, else the
+# JSON-LD, else the meta tags: one witness, since they are the same page speaking). "page" is
+# htmldate's search of the page text, asked only when no witness says anything.
+SOURCES = ("url", "feed", "markup", "json-ld", "meta", "page")
+# When witnesses agree on the day, the stored instant comes from the most precise reading.
+_PRECISION = ("json-ld", "meta", "markup", "feed", "url")
 # Older than the web's news sites, or later than tomorrow: a parsing accident, not a date.
 EARLIEST = datetime(1994, 1, 1, tzinfo=UTC)
 # /2016/11/10/ or /2016-11-10-: a day in the path. Month-only paths (/2016/11/) say too little.
@@ -30,28 +37,38 @@ _URL_DATE = re.compile(
 
 def publish_time(
     *,
+    url: str | None,
+    feed: datetime | None,
+    markup: str | None,
     json_ld: str | None,
     meta: Mapping[str, tuple[str, ...]],
-    feed: datetime | None,
-    url: str | None,
-    page: str | None,
+    page: Callable[[], str | None] = lambda: None,
     zone: tzinfo = UTC,
 ) -> tuple[datetime | None, str | None]:
-    """The publish time and its source (one of SOURCES), or (None, None) when nothing says.
+    """The publish time (in the offset it was written with) and its source, or (None, None).
 
-    `zone` is the outlet's time zone, for times written without an offset."""
-    # Never an extensive text search: a "© 2024" footer is not a publish date.
-    candidates = (
-        ("json-ld", lambda: parse_datetime(json_ld, zone)),
-        ("meta", lambda: _from_meta(meta, PUBLISHED_META, zone)),
-        ("feed", lambda: _plausible(_utc(feed, zone)) if feed else None),
-        ("url", lambda: url_date(url)),
-        ("page", lambda: parse_datetime(page, zone)),
-    )
-    for source, read in candidates:
-        if value := read():
-            return value, source
-    return None, None
+    The URL, the feed and the page's markup vote on the day (see SOURCES); `markup` is
+    htmldate's reading of the page's date markup. `page` (htmldate's text search) is asked
+    only when no witness says anything. `zone` is the outlet's time zone, for times written
+    without an offset."""
+    readings = {
+        "url": url_date(url, zone),
+        "feed": _plausible(_aware(feed, zone)) if feed else None,
+        "markup": parse_datetime(markup, zone),
+        "json-ld": parse_datetime(json_ld, zone),
+        "meta": _from_meta(meta, PUBLISHED_META, zone),
+    }
+    if readings["markup"] == readings["url"]:
+        readings["markup"] = None  # htmldate read the URL, having found no markup: one witness
+    page_says = readings["markup"] or readings["json-ld"] or readings["meta"]
+    witnesses = [w for w in (readings["url"], readings["feed"], page_says) if w is not None]
+    if not witnesses:
+        guess = parse_datetime(page(), zone)
+        return (guess, "page") if guess else (None, None)
+    votes = Counter(witness.date() for witness in witnesses)
+    day = max(votes, key=lambda d: (votes[d], -_first_vote(witnesses, d)))
+    source = next(s for s in _PRECISION if readings[s] and readings[s].date() == day)
+    return readings[source], source
 
 
 def update_time(
@@ -62,8 +79,8 @@ def update_time(
 
 
 def parse_datetime(value: str | None, zone: tzinfo = UTC) -> datetime | None:
-    """An ISO 8601 or RFC 2822 timestamp as an aware UTC datetime (midnight for a bare date);
-    a time without an offset is read in `zone`."""
+    """An ISO 8601 or RFC 2822 timestamp as an aware datetime in the offset it was written with
+    (midnight for a bare date); a time without an offset is read in `zone`."""
     if not value or not value.strip():
         return None
     try:
@@ -73,18 +90,30 @@ def parse_datetime(value: str | None, zone: tzinfo = UTC) -> datetime | None:
             parsed = parsedate_to_datetime(value.strip())
         except (TypeError, ValueError):
             return None
-    return _plausible(_utc(parsed, zone))
+    return _plausible(_aware(parsed, zone))
 
 
-def url_date(url: str | None) -> datetime | None:
-    """The day written in a URL's path (/2016/11/10/…) as midnight UTC."""
+def url_date(url: str | None, zone: tzinfo = UTC) -> datetime | None:
+    """The day written in a URL's path (/2016/11/10/…) as midnight in `zone`."""
     match = _URL_DATE.search(url or "")
     if not match:
         return None
     try:
-        return _plausible(datetime(int(match[1]), int(match[3]), int(match[4]), tzinfo=UTC))
+        return _plausible(datetime(int(match[1]), int(match[3]), int(match[4]), tzinfo=zone))
     except ValueError:  # 2017/02/30
         return None
+
+
+def copyright_guess(day: date, page_text: str) -> bool:
+    """True when a text-search date is the 1 January of a year the page's copyright line names."""
+    if (day.month, day.day) != (1, 1):
+        return False
+    return bool(re.search(rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*[-–]\s*)?{day.year}", page_text,
+                          re.IGNORECASE))  # fmt: skip
+
+
+def _first_vote(witnesses: list[datetime], day: date) -> int:
+    return next(i for i, witness in enumerate(witnesses) if witness.date() == day)
 
 
 def _from_meta(
@@ -97,11 +126,10 @@ def _from_meta(
     return None
 
 
-def _utc(value: datetime, zone: tzinfo = UTC) -> datetime:
-    # A value without an offset is read in the outlet's zone (UTC unless configured).
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=zone)
-    return value.astimezone(UTC)
+def _aware(value: datetime, zone: tzinfo) -> datetime:
+    # A value without an offset is read in the outlet's zone (UTC unless configured); one with
+    # an offset keeps it, so the publish day stays the day the outlet printed.
+    return value.replace(tzinfo=zone) if value.tzinfo is None else value
 
 
 def _plausible(value: datetime) -> datetime | None:

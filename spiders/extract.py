@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from urllib.parse import urljoin
 
+from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction, load_html
@@ -15,37 +16,22 @@ from trafilatura.settings import Document
 from trafilatura.utils import LANGID_FLAG, language_classifier
 
 from spiders.authors import clean_authors
-from spiders.boilerplate import PRUNE_XPATHS, is_furniture_line, mark_boilerplate
-from spiders.dates import publish_time, update_time
+from spiders.dates import copyright_guess, publish_time, update_time
 from spiders.excludes import compile_excludes, drop_excluded
-from spiders.headline import choose_headline, name_key, site_keys, strip_site
+from spiders.headline import choose_headline, site_keys, strip_site
+from spiders.refine import Refined, refine
 from spiders.structured import PageFacts, read_facts
+from spiders.verdict import Verdict, judge
 
-# Fewer body characters than this is a video, gallery, stub or error page, not an article.
-# Only lines of at least MIN_LINE_CHARS count: on thin pages trafilatura falls back to recall
-# mode and returns menu entries, buttons and captions, which must not make up the difference.
-MIN_BODY_CHARS = 200
-MIN_LINE_CHARS = 40
-# A section or listing page comes out as a list of teasers; an article has at most a few
-# bullet points among its paragraphs.
-MAX_LIST_SHARE = 0.5
-# Page types a page declares (og:type or JSON-LD @type) that are never a single article.
-# "website" is left out on purpose: some CMSs put it on every page, articles included.
-NON_ARTICLE_TYPES = frozenset(
-    {"collectionpage", "searchresultspage", "profilepage", "itemlist", "aboutpage", "contactpage"}
-)
-NON_ARTICLE_TYPE_PREFIXES = ("video", "music", "profile", "book")
 AUTHOR_META = ("author", "article:author", "byl", "parsely-author", "sailthru.author", "dc.creator")
-
-DATE_PARAMS = {
-    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
-    "original_date": True,
-    # The default extensive search guesses dates from any text on the page, e.g. 2024-01-01
-    # from a "© 2024" footer; a missing date is better than a wrong one.
-    "extensive_search": False,
-    # A date in the URL has day granularity only: let datePublished and meta tags win.
-    "deferred_url_extractor": True,
-}
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+# htmldate reads the page's date markup only; its search of the page text is the last resort
+# (spiders.dates), and the URL and feed dates are separate votes.
+MARKUP_DATE = {
+    "outputformat": DATE_FORMAT, "original_date": True, "extensive_search": False,
+    "deferred_url_extractor": True,  # trafilatura hands htmldate the URL: markup first
+}  # fmt: skip
+TEXT_DATE = {"outputformat": DATE_FORMAT, "original_date": True, "extensive_search": True}
 
 _LANG_XPATHS = (
     "/html/@lang",
@@ -68,12 +54,20 @@ class CleanPage:
     canonical_url: str | None
     title: str
     author: str | None  # the authors joined with ", ": what storage keeps today
-    published_at: datetime | None  # UTC
+    published_at: datetime | None  # aware, in the offset the source wrote it with
     language: str | None
     text: str
-    published_source: str | None = None  # "json-ld", "meta", "feed", "url" or "page"
-    modified_at: datetime | None = None  # UTC, from JSON-LD dateModified or meta tags
+    published_source: str | None = None  # one of spiders.dates.SOURCES
+    modified_at: datetime | None = None  # aware, from JSON-LD dateModified or meta tags
     authors: tuple[str, ...] = ()  # person names only, in byline order
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How cleaning reached its result: the article verdict and what refining removed."""
+
+    verdict: Verdict
+    refined: Refined | None = None
 
 
 def clean_page(
@@ -86,76 +80,73 @@ def clean_page(
 ) -> CleanPage | None:
     """Extract the article of a page, or None when the page is not a single article.
 
-    feed_published is the date a feed or sitemap gave for the URL; it is used (source "feed")
-    when the page's JSON-LD and meta tags carry no publish date. `zone` is the outlet's time
-    zone, for dates the page writes without an offset. `exclude` holds the outlet's CSS/XPath
-    selectors of elements to cut first: compiled ones (spiders.excludes) or strings, which
-    are compiled on every call and raise ExcludeError when invalid.
+    feed_published is the date a feed or sitemap gave for the URL (a vote on the publish
+    day). `zone` is the outlet's time zone, for dates the page writes without an offset.
+    `exclude` holds the outlet's CSS/XPath selectors of elements to cut first: compiled ones
+    (spiders.excludes) or strings, compiled on every call (ExcludeError when invalid).
     """
+    return explain_page(html, url, feed_published=feed_published, zone=zone, exclude=exclude)[0]
+
+
+def explain_page(
+    html: str | bytes,
+    url: str,
+    *,
+    feed_published: datetime | None = None,
+    zone: tzinfo = UTC,
+    exclude: Iterable[str | etree.XPath] = (),
+) -> tuple[CleanPage | None, Explanation | None]:
+    """clean_page's result with the reasons behind it (None for an unparseable page)."""
     excludes = compile_excludes(exclude)
     tree = load_html(html)
     if tree is None:
-        return None
+        return None, None
     # Before anything reads the page: an excluded block's headline or byline must not count.
     drop_excluded(tree, excludes)
     facts = read_facts(tree)
-    mark_boilerplate(tree)
     doc = _extract(tree, url)
-    if doc is None or not _is_article(doc):
-        return None
+    verdict = judge(doc, tree)
+    if doc is None or not verdict.is_article:
+        return None, Explanation(verdict)
     canonical = _canonical_url(tree, url)
     keys = site_keys((*facts.site_names, doc.sitename), canonical or url)
     title = _headline(facts, keys, fallback=doc.title)
     if not title:
-        return None
-    text = _clean_text(doc.text or "", title)
-    published, source = publish_time(
-        json_ld=facts.published, meta=facts.meta, feed=feed_published,
-        url=canonical or url, page=doc.date, zone=zone,
-    )  # fmt: skip
+        return None, Explanation(verdict)
+    refined = refine(tree, doc.text or "", title)
     authors = _authors(tree, facts, doc, keys)
-    return CleanPage(
+    published, source = publish_time(
+        url=canonical or url, feed=feed_published, markup=doc.date, json_ld=facts.published,
+        meta=facts.meta, page=lambda: _text_date(tree), zone=zone,
+    )  # fmt: skip
+    page = CleanPage(
         canonical_url=canonical,
         title=title,
         author=", ".join(authors) or None,
         published_at=published,
-        language=_language(tree, text),
-        text=text,
+        language=_language(tree, refined.text),
+        text=refined.text,
         published_source=source,
         modified_at=update_time(json_ld=facts.modified, meta=facts.meta, zone=zone),
         authors=authors,
     )
+    return page, Explanation(verdict, refined)
 
 
 def _extract(tree: HtmlElement, url: str) -> Document | None:
-    # Default (balanced) mode: favor_precision gave identical text on the fixtures and costs
-    # time on big pages; fast=True skips the fallback extractors that rescue odd layouts.
+    # trafilatura's own best setting is the floor: newswatch only removes lines from its text
+    # afterwards (spiders.refine), never prunes the tree it extracts from.
     return bare_extraction(
-        tree,
-        url=url,
-        include_comments=False,
-        with_metadata=True,
-        date_extraction_params=dict(DATE_PARAMS),
-        prune_xpath=list(PRUNE_XPATHS),
-    )
+        tree, url=url, include_comments=False, with_metadata=True,
+        date_extraction_params=dict(MARKUP_DATE),
+    )  # fmt: skip
 
 
-def _is_article(doc: Document) -> bool:
-    pagetype = (doc.pagetype or "").lower()
-    if pagetype in NON_ARTICLE_TYPES or pagetype.startswith(NON_ARTICLE_TYPE_PREFIXES):
-        return False
-    lines = (doc.text or "").splitlines()
-    if sum(len(line) for line in lines if len(line) >= MIN_LINE_CHARS) < MIN_BODY_CHARS:
-        return False
-    return _list_share(doc) <= MAX_LIST_SHARE
-
-
-def _list_share(doc: Document) -> float:
-    total = len(doc.body.xpath("string()").strip())
-    if not total:
-        return 1.0
-    items = doc.body.xpath(".//item[not(ancestor::item)]")
-    return sum(len(item.xpath("string()").strip()) for item in items) / total
+def _text_date(tree: HtmlElement) -> str | None:
+    found = find_date(tree, **TEXT_DATE)
+    if found and copyright_guess(datetime.fromisoformat(found).date(), tree.text_content()):
+        return None  # "© 2024" in a footer is not a publish date
+    return found
 
 
 def _headline(facts: PageFacts, keys: frozenset[str], fallback: str | None) -> str | None:
@@ -163,14 +154,6 @@ def _headline(facts: PageFacts, keys: frozenset[str], fallback: str | None) -> s
     chosen = choose_headline(structured, facts.h1s, facts.title_tag, keys)
     # trafilatura's own guess (itemprop headline, title classes…) when the page names none.
     return chosen or (strip_site(fallback, keys) if fallback else None)
-
-
-def _clean_text(text: str, title: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    # Some CMSs put the <h1> inside the article container, so it opens the extracted text.
-    if lines and name_key(lines[0]) == name_key(title):
-        lines = lines[1:]
-    return "\n".join(line for line in lines if not is_furniture_line(line))
 
 
 def _authors(

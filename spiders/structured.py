@@ -39,6 +39,7 @@ class PageFacts:
     h1s: tuple[str, ...] = ()
     title_tag: str | None = None
     meta: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    json_ld_article: bool = False  # a JSON-LD node of an article type is on the page
 
     def first_meta(self, *keys: str) -> str | None:
         """The first non-empty <meta> content under any of these lower-case names."""
@@ -64,6 +65,7 @@ def read_facts(tree: HtmlElement) -> PageFacts:
         h1s=tuple(t for t in (_flat(h1.text_content()) for h1 in tree.iter("h1")) if t),
         title_tag=_flat(tree.findtext(".//title") or "") or None,
         meta=MappingProxyType(meta),
+        json_ld_article=bool(article),
     )
 
 

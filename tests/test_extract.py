@@ -202,7 +202,8 @@ def test_metadata(name: str) -> None:
     _, expected = SEED_PAGES[name]
     page = _seed(name)
     assert {field: getattr(page, field) for field in expected} == expected
-    assert page.published_at is not None and page.published_at.utcoffset().total_seconds() == 0
+    # The instant is kept with the offset the page wrote: the publish day is the local day.
+    assert page.published_at is not None and page.published_at.utcoffset() is not None
 
 
 @pytest.mark.parametrize("name", sorted(SEED_PAGES))
@@ -462,13 +463,16 @@ ARTICLE_BODY = "".join(
 )
 
 
-def _article(head: str = "", byline: str = "", path: str = "/news/ferry-fares") -> CleanPage:
-    html = (
+def _article_html(head: str = "", byline: str = "") -> str:
+    return (
         f"<!DOCTYPE html><html lang='en'><head><title>Ferry fares rise</title>{head}</head>"
         f"<body><main><article><h1>Ferry fares rise</h1>{byline}<div class='story'>"
         f"{ARTICLE_BODY}</div></article></main><footer>© 2024 Lakeside</footer></body></html>"
     )
-    page = clean_page(html, "https://lakeside.example" + path)
+
+
+def _article(head: str = "", byline: str = "", path: str = "/news/ferry-fares") -> CleanPage:
+    page = clean_page(_article_html(head, byline), "https://lakeside.example" + path)
     assert page is not None and page.title == "Ferry fares rise"
     return page
 
@@ -484,12 +488,28 @@ META_PUBLISHED = '<meta property="article:published_time" content="2024-06-02T09
 TIME_ELEMENT = '<p class="byline"><time datetime="2024-05-30T08:00:00Z">May 30</time></p>'
 
 
-def test_publish_date_from_json_ld_before_meta() -> None:
-    page = _article(_json_ld(datePublished="2024-06-01T10:00:00-04:00") + META_PUBLISHED)
+def test_publish_date_from_json_ld_when_the_page_agrees() -> None:
+    page = _article(_json_ld(datePublished="2024-06-01T10:00:00-04:00"))
     assert (page.published_at, page.published_source) == (
         datetime(2024, 6, 1, 14, tzinfo=UTC),
         "json-ld",
     )
+    # Kept in the offset it was written with: the publish day is the outlet's day.
+    assert page.published_at.isoformat() == "2024-06-01T10:00:00-04:00"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected", "source"),
+    [
+        ("/2024/06/01/ferry-fares", datetime(2024, 6, 1, 14, tzinfo=UTC), "json-ld"),
+        ("/2024/06/02/ferry-fares", datetime(2024, 6, 2, 9, tzinfo=UTC), "meta"),
+    ],
+)
+def test_disagreeing_json_ld_and_meta_are_decided_by_another_witness(
+    path: str, expected: datetime, source: str
+) -> None:
+    page = _article(_json_ld(datePublished="2024-06-01T10:00:00-04:00") + META_PUBLISHED, path=path)
+    assert (page.published_at, page.published_source) == (expected, source)
 
 
 def test_publish_date_from_meta_when_json_ld_has_none_or_garbage() -> None:
@@ -500,23 +520,37 @@ def test_publish_date_from_meta_when_json_ld_has_none_or_garbage() -> None:
     )
 
 
-def test_publish_date_from_feed_then_url_then_page() -> None:
+def test_publish_date_from_feed_then_url_then_page_text() -> None:
     feed = datetime(2024, 6, 3, 7, 30, tzinfo=UTC)
     html = _page("undated_article.html")
     dated_url = "https://example.org/2024/06/01/harbour-bridge"
-    from_feed = clean_page(html, dated_url, feed_published=feed)
-    from_url = clean_page(html, dated_url)
+    from_feed = clean_page(html, "https://example.org/harbour-bridge", feed_published=feed)
+    url_beats_feed = clean_page(html, dated_url, feed_published=feed)
     from_page = _article(byline=TIME_ELEMENT)
-    assert from_feed is not None and from_url is not None
+    assert from_feed is not None and url_beats_feed is not None
     assert (from_feed.published_at, from_feed.published_source) == (feed, "feed")
-    assert (from_url.published_at, from_url.published_source) == (
+    # One witness each, and the URL is trusted first.
+    assert (url_beats_feed.published_at, url_beats_feed.published_source) == (
         datetime(2024, 6, 1, tzinfo=UTC),
         "url",
     )
     assert from_page.published_at is not None
-    assert (from_page.published_at.date().isoformat(), from_page.published_source) == (
-        "2024-05-30",
-        "page",
+    assert from_page.published_at.date().isoformat() == "2024-05-30"
+    assert from_page.published_source in {"markup", "page"}
+
+
+def test_feed_and_page_agreeing_outvote_the_url() -> None:
+    feed = datetime(2024, 6, 2, 9, 5, tzinfo=UTC)
+    page = _article(META_PUBLISHED, path="/2024/05/31/ferry-fares")
+    with_feed = clean_page(
+        _article_html(META_PUBLISHED), "https://lakeside.example/2024/05/31/ferry-fares",
+        feed_published=feed,
+    )  # fmt: skip
+    assert page.published_at == datetime(2024, 5, 31, tzinfo=UTC)  # URL first in a 1:1 tie
+    assert with_feed is not None
+    assert (with_feed.published_at, with_feed.published_source) == (
+        datetime(2024, 6, 2, 9, tzinfo=UTC),
+        "meta",
     )
 
 
@@ -587,8 +621,10 @@ def test_wire_page() -> None:
         "meta",
     )
     assert page.text.startswith("NEW ORLEANS (HW) — Dockworkers")
-    assert len(page.text.split("\n")) == 3
-    assert "ADVERTISEMENT" not in page.text.upper() and "Copyright" not in page.text
+    # The wire's long credit is part of the story it syndicates; a short notice would not be.
+    assert len(page.text.split("\n")) == 4
+    assert page.text.split("\n")[-1].startswith("Copyright 2024 Harbor Wire.")
+    assert "ADVERTISEMENT" not in page.text.upper()
 
 
 def test_dates_without_an_offset_are_read_in_the_outlet_zone() -> None:
