@@ -53,12 +53,12 @@ class Furniture:
     """A block of the page that is furniture, and the rule that says so (for --explain)."""
 
     element: HtmlElement
-    rule: str  # "marker", "call-to-action", "teaser" or "article header"
+    rule: str  # "marker", "call-to-action" or "teaser"
     evidence: str  # the class/id or the text that triggered the rule
 
 
 def find_furniture(tree: HtmlElement) -> Iterator[Furniture]:
-    """Blocks that are furniture: by class marker, call-to-action box, teaser line, <header>."""
+    """Blocks that are furniture: by class marker, call-to-action box or teaser line."""
     # Only elements with a class, id or data-component can carry a marker: let lxml find them.
     for element in tree.xpath("//*[@class or @id or @data-component]"):
         if element.tag not in _EXEMPT_TAGS and (names := _marker_names(element)):
@@ -71,9 +71,6 @@ def find_furniture(tree: HtmlElement) -> Iterator[Furniture]:
     for paragraph in tree.iter("p"):
         if _is_teaser_line(paragraph):
             yield Furniture(paragraph, "teaser", _flat(paragraph.text_content())[:60])
-    # An article's own <header> holds the headline, standfirst and byline, not body text.
-    for header in tree.xpath("//article//header"):
-        yield Furniture(header, "article header", "<header> inside <article>")
 
 
 def furniture_line_rule(line: str) -> str | None:

@@ -105,7 +105,7 @@ def explain_page(
     drop_excluded(tree, excludes)
     facts = read_facts(tree)
     doc = _extract(tree, url)
-    verdict = judge(doc, tree)
+    verdict = judge(doc, tree, url)
     if doc is None or not verdict.is_article:
         return None, Explanation(verdict)
     canonical = _canonical_url(tree, url)

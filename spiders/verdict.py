@@ -4,6 +4,7 @@ trafilatura extracts is turned away as a listing, video or error page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 from trafilatura.settings import Document
@@ -43,7 +44,7 @@ class Verdict:
     reasons: tuple[str, ...] = ()
 
 
-def judge(doc: Document | None, tree: HtmlElement) -> Verdict:
+def judge(doc: Document | None, tree: HtmlElement, url: str) -> Verdict:
     """An article unless its text is thin, or at least two listing/video signals agree."""
     if doc is None or not doc.text:
         return Verdict(False, ("trafilatura found no main text",))
@@ -55,7 +56,7 @@ def judge(doc: Document | None, tree: HtmlElement) -> Verdict:
             _declared_type(doc),
             _list_signal(doc),
             _link_signal(lines, tree),
-            _card_signal(lines, tree),
+            _card_signal(lines, tree, url),
         )
         if reason
     )
@@ -96,17 +97,29 @@ def _link_signal(lines: list[str], tree: HtmlElement) -> str | None:
     return f"{share:.0%} of its text is link titles" if share > MAX_LINKED_SHARE else None
 
 
-def _card_signal(lines: list[str], tree: HtmlElement) -> str | None:
-    # A listing's items are cards: each <li> links to another page, whose linked headline
-    # trafilatura drops while it keeps the teaser. A list in an article rarely links each item.
+def _card_signal(lines: list[str], tree: HtmlElement, url: str) -> str | None:
+    # A listing's items are cards: each <li> links to another page of the site, whose linked
+    # headline trafilatura drops while it keeps the teaser. A list in an article rarely links
+    # each item to the site's own pages (references and sources point elsewhere).
     items = [name_key(line[2:]) for line in lines if line.startswith("- ")]
     items = [item for item in items if len(item) >= MIN_CARD_KEY]
     if len(items) < MIN_CARDS:
         return None
     cards = [
-        key for li in tree.iter("li") if li.find(".//a[@href]") is not None
+        key for li in tree.iter("li") if _links_within_site(li, url)
         if (key := name_key(li.text_content()))
     ]  # fmt: skip
     linked = sum(1 for item in items if any(item in card and item != card for card in cards))
     share = linked / len(items)
     return f"{share:.0%} of its list items are link cards" if share > MAX_CARD_SHARE else None
+
+
+def _links_within_site(element: HtmlElement, url: str) -> bool:
+    page = urlsplit(url)
+    for href in element.xpath(".//a/@href"):
+        target = urlsplit(urljoin(url, href.strip()))
+        if (target.scheme, target.hostname) == (page.scheme, page.hostname) and target.path not in (
+            "", "/", page.path,
+        ):  # fmt: skip
+            return True
+    return False
