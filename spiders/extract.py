@@ -18,7 +18,7 @@ from trafilatura.utils import LANGID_FLAG, language_classifier
 from spiders.authors import clean_authors
 from spiders.dates import copyright_guess, publish_time, update_time
 from spiders.excludes import compile_excludes, drop_excluded
-from spiders.headline import choose_headline, site_keys, strip_site
+from spiders.headline import choose_headline, name_key, site_keys, strip_site
 from spiders.refine import Refined, refine
 from spiders.structured import PageFacts, read_facts
 from spiders.verdict import Verdict, judge
@@ -169,7 +169,10 @@ def _authors(
     for source in sources:
         if authors := clean_authors(source(), keys):
             return authors
-    return ()
+    # No credit reads as a person's name: trafilatura's own byline (a handle, a desk) beats
+    # nothing, unless it is the outlet itself.
+    names = (" ".join(name.split()) for name in (doc.author or "").split(";"))
+    return tuple(name for name in names if name and name_key(name) not in keys)
 
 
 def _canonical_url(tree: HtmlElement, url: str) -> str | None:
