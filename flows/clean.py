@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from spiders.excludes import ExcludeError, compile_excludes
-from spiders.extract import CleanPage, clean_page
+from spiders.extract import CleanPage, Explanation, explain_page
 
 PREVIEW_CHARS = 160
 Echo = Callable[[str], None]
@@ -23,12 +23,14 @@ def clean_files(
     echo: Echo,
     error: Echo,
     exclude: Sequence[str] = (),
+    explain: bool = False,
 ) -> int:
     """Clean each saved page and print the result; return 2 if a path or selector was bad, else 0.
 
     Nothing is fetched: url only tells cleaning where the page came from (default: the
     file's file:// URI), which matters for relative canonical links and dates in the URL.
-    `exclude` is what an outlet's `exclude` config would say, to try selectors out.
+    `exclude` is what an outlet's `exclude` config would say, to try selectors out;
+    `explain` adds the article verdict and every line cleaning removed, with the rule.
     """
     try:
         excludes = compile_excludes(exclude)
@@ -44,8 +46,10 @@ def clean_files(
             status = 2
             continue
         page_url = url or path.resolve().as_uri()
-        page = clean_page(html, page_url, exclude=excludes)
+        page, explanation = explain_page(html, page_url, exclude=excludes)
         record = page_record(path, page_url, page)
+        if explain:
+            record["explanation"] = explanation_record(explanation)
         echo(json.dumps(record, ensure_ascii=False) if as_json else summary(record))
     return status
 
@@ -70,8 +74,40 @@ def page_record(path: Path, url: str, page: CleanPage | None) -> dict[str, Any]:
     }
 
 
+def explanation_record(explanation: Explanation | None) -> dict[str, Any]:
+    """Why a page is (not) an article, and each line refining removed or block it spared."""
+    if explanation is None:
+        return {"article": False, "signals": ["the file is not HTML"], "cut": [], "spared": []}
+    refined = explanation.refined
+    return {
+        "article": explanation.verdict.is_article,
+        "signals": list(explanation.verdict.reasons),
+        "fell_back": bool(refined and refined.fell_back),
+        "cut": [vars(cut) for cut in refined.cuts] if refined else [],
+        "spared": [vars(cut) for cut in refined.spared] if refined else [],
+    }
+
+
 def summary(record: dict[str, Any]) -> str:
-    """A few human-readable lines about one cleaned page."""
+    """A few human-readable lines about one cleaned page (and its explanation, if asked)."""
+    lines = [_summary(record)]
+    if explained := record.get("explanation"):
+        lines.extend(_explained(explained))
+    return "\n".join(lines)
+
+
+def _explained(explained: dict[str, Any]) -> list[str]:
+    signals = "; ".join(explained["signals"]) or "none"
+    lines = [f"  signals against an article: {signals}"]
+    if explained.get("fell_back"):
+        lines.append("  block cuts would keep under half of the text: only line rules applied")
+    lines += [f"  cut ({c['rule']}: {c['evidence']}): {c['line'][:90]}" for c in explained["cut"]]
+    lines += [f"  spared {s['line']} ({s['rule']}): it holds most of the text"
+              for s in explained["spared"]]  # fmt: skip
+    return lines
+
+
+def _summary(record: dict[str, Any]) -> str:
     if not record["article"]:
         return f"{record['path']}: not an article (no single article's text found)"
     published = "unknown"
@@ -100,4 +136,8 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _short(iso: str) -> str:
-    return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M UTC")
+    # The time as the page wrote it, with its offset: the publish day is the outlet's day.
+    value = datetime.fromisoformat(iso)
+    offset = value.strftime("%z")
+    zone = "UTC" if offset in ("", "+0000") else f"{offset[:3]}:{offset[3:]}"
+    return f"{value:%Y-%m-%d %H:%M} {zone}"

@@ -149,6 +149,9 @@ def clean(
             help='CSS selector or XPath ("/" or "(" first) of elements to cut first; repeatable'
         ),
     ] = None,
+    explain: Annotated[
+        bool, typer.Option(help="Also show why: article signals, each line cut and its rule")
+    ] = False,
 ) -> None:
     """Show what cleaning makes of saved pages (no config or database; nothing is fetched)."""
     from flows.clean import clean_files
@@ -160,6 +163,7 @@ def clean(
         echo=typer.echo,
         error=lambda message: typer.echo(message, err=True),
         exclude=exclude or (),
+        explain=explain,
     )
     if status:
         raise typer.Exit(status)

@@ -98,8 +98,8 @@ def _link_signal(lines: list[str], tree: HtmlElement) -> str | None:
 
 
 def _card_signal(lines: list[str], tree: HtmlElement, url: str) -> str | None:
-    # A listing's items are cards: each <li> links to another page of the site, whose linked
-    # headline trafilatura drops while it keeps the teaser. A list in an article rarely links
+    # A listing's items are cards: each <li> links to another page of the site (trafilatura
+    # often drops the linked headline and keeps the teaser). A list in an article rarely links
     # each item to the site's own pages (references and sources point elsewhere).
     items = [name_key(line[2:]) for line in lines if line.startswith("- ")]
     items = [item for item in items if len(item) >= MIN_CARD_KEY]
@@ -109,7 +109,7 @@ def _card_signal(lines: list[str], tree: HtmlElement, url: str) -> str | None:
         key for li in tree.iter("li") if _links_within_site(li, url)
         if (key := name_key(li.text_content()))
     ]  # fmt: skip
-    linked = sum(1 for item in items if any(item in card and item != card for card in cards))
+    linked = sum(1 for item in items if any(item in card for card in cards))
     share = linked / len(items)
     return f"{share:.0%} of its list items are link cards" if share > MAX_CARD_SHARE else None
 
