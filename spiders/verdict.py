@@ -1,5 +1,5 @@
-"""Cleaning: is a page one article? Several independent signals must agree before a page
-trafilatura extracts is turned away as a listing, video or error page."""
+"""Cleaning: is a page one article? Independent signals must agree before a page trafilatura
+extracts is turned away as a listing, video or error page."""
 
 from __future__ import annotations
 
@@ -11,23 +11,23 @@ from trafilatura.settings import Document
 
 from spiders.headline import name_key
 
-# Fewer body characters than this is a sign of a video, gallery, stub or error page. Only
-# lines of at least MIN_LINE_CHARS count: on thin pages trafilatura falls back to recall mode
-# and returns menu entries, buttons and captions. Mostly such fragments is another sign.
-MIN_BODY_CHARS = 200
+# Lines shorter than this are menu entries, buttons, captions and list bullets, not prose.
 MIN_LINE_CHARS = 40
+# Less prose than this outside lists is a sign of a video, gallery, stub, error or listing page.
+MIN_BODY_CHARS = 200
+# A page whose text is mostly short fragments around that little prose is a menu and a
+# caption: no article text at all, whatever else it says.
 MIN_PROSE_SHARE = 0.6
-FRAGMENTS = "no article text"
-# A section or listing page comes out as a list of teasers, most of them links; an article has
-# at most a few bullet points or links among its paragraphs. Real list-style and deals
-# articles reach 0.6-0.7 on one of these alone, so one signal never decides.
+NO_ARTICLE_TEXT = "no article text"
+# A listing comes out as a list of cards, each linking to another page of the site; an article
+# has at most a few such items. Real list-style and deals articles reach a list share of
+# 0.6-0.7 with few same-site cards, and references lists point elsewhere.
 MAX_LIST_SHARE = 0.5
-MAX_LINKED_SHARE = 0.5
-SIGNALS_TO_REJECT = 2
-# Cards: list items that sit in an <li> with a link and more text than trafilatura kept.
+MAX_CARD_SHARE = 0.6
 MIN_CARDS = 5
 MIN_CARD_KEY = 20
-MAX_CARD_SHARE = 0.6
+MAX_LINKED_SHARE = 0.5
+SIGNALS_TO_REJECT = 2
 # Page types a page declares (og:type or JSON-LD @type) that are never a single article.
 # "website" is left out on purpose: some CMSs put it on every page, articles included.
 NON_ARTICLE_TYPES = frozenset(
@@ -45,33 +45,33 @@ class Verdict:
 
 
 def judge(doc: Document | None, tree: HtmlElement, url: str) -> Verdict:
-    """An article unless its text is thin, or at least two listing/video signals agree."""
+    """An article unless it has no article text, or two independent signals say otherwise."""
     if doc is None or not doc.text:
         return Verdict(False, ("trafilatura found no main text",))
-    lines = doc.text.splitlines()
-    signals = tuple(
-        reason
-        for reason in (
-            _thin_signal(lines),
-            _declared_type(doc),
-            _list_signal(doc),
-            _link_signal(lines, tree),
-            _card_signal(lines, tree, url),
-        )
-        if reason
+    lines = [line.strip() for line in doc.text.splitlines() if line.strip()]
+    if fragments := _fragments_only(lines):
+        return Verdict(False, (fragments,))
+    candidates = (
+        _little_prose(lines),
+        _declared_type(doc),
+        _card_list(doc, lines, tree, url),
+        _link_titles(lines, tree),
     )
-    decisive = any(FRAGMENTS in signal for signal in signals)
-    return Verdict(not decisive and len(signals) < SIGNALS_TO_REJECT, signals)
+    signals = tuple(reason for reason in candidates if reason)
+    return Verdict(len(signals) < SIGNALS_TO_REJECT, signals)
 
 
-def _thin_signal(lines: list[str]) -> str | None:
+def _fragments_only(lines: list[str]) -> str | None:
     total = sum(len(line) for line in lines) or 1
     prose = sum(len(line) for line in lines if len(line) >= MIN_LINE_CHARS)
-    if prose >= MIN_BODY_CHARS:
-        return None
-    if prose / total < MIN_PROSE_SHARE:  # a menu and a caption: no article text at all
-        return f"only {prose} characters of prose among {total} of fragments ({FRAGMENTS})"
-    return f"only {prose} characters of prose"
+    if prose < MIN_BODY_CHARS and prose / total < MIN_PROSE_SHARE:
+        return f"{NO_ARTICLE_TEXT}: {prose} characters of prose among {total} of fragments"
+    return None
+
+
+def _little_prose(lines: list[str]) -> str | None:
+    prose = sum(len(line) for line in lines if _is_prose(line))
+    return f"only {prose} characters of prose outside lists" if prose < MIN_BODY_CHARS else None
 
 
 def _declared_type(doc: Document) -> str | None:
@@ -81,26 +81,11 @@ def _declared_type(doc: Document) -> str | None:
     return None
 
 
-def _list_signal(doc: Document) -> str | None:
-    total = len(doc.body.xpath("string()").strip())
-    items = doc.body.xpath(".//item[not(ancestor::item)]")
-    share = sum(len(item.xpath("string()").strip()) for item in items) / total if total else 1.0
-    return f"{share:.0%} of its text is list items" if share > MAX_LIST_SHARE else None
-
-
-def _link_signal(lines: list[str], tree: HtmlElement) -> str | None:
-    links = {name_key(link.text_content()) for link in tree.iter("a")}
-    links.discard("")
-    keys = [name_key(line.removeprefix("- ")) for line in lines]
-    total = sum(len(key) for key in keys) or 1
-    share = sum(len(key) for key in keys if key in links) / total
-    return f"{share:.0%} of its text is link titles" if share > MAX_LINKED_SHARE else None
-
-
-def _card_signal(lines: list[str], tree: HtmlElement, url: str) -> str | None:
+def _card_list(doc: Document, lines: list[str], tree: HtmlElement, url: str) -> str | None:
     # A listing's items are cards: each <li> links to another page of the site (trafilatura
-    # often drops the linked headline and keeps the teaser). A list in an article rarely links
-    # each item to the site's own pages (references and sources point elsewhere).
+    # often drops the linked headline and keeps the teaser).
+    if (share := _list_share(doc)) <= MAX_LIST_SHARE:
+        return None
     items = [name_key(line[2:]) for line in lines if line.startswith("- ")]
     items = [item for item in items if len(item) >= MIN_CARD_KEY]
     if len(items) < MIN_CARDS:
@@ -109,9 +94,29 @@ def _card_signal(lines: list[str], tree: HtmlElement, url: str) -> str | None:
         key for li in tree.iter("li") if _links_within_site(li, url)
         if (key := name_key(li.text_content()))
     ]  # fmt: skip
-    linked = sum(1 for item in items if any(item in card for card in cards))
-    share = linked / len(items)
-    return f"{share:.0%} of its list items are link cards" if share > MAX_CARD_SHARE else None
+    linked = sum(1 for item in items if any(item in card for card in cards)) / len(items)
+    if linked <= MAX_CARD_SHARE:
+        return None
+    return f"{share:.0%} of its text is list items, {linked:.0%} of them links to the site"
+
+
+def _link_titles(lines: list[str], tree: HtmlElement) -> str | None:
+    links = {name_key(link.text_content()) for link in tree.iter("a")}
+    links.discard("")
+    keys = [name_key(line.removeprefix("- ")) for line in lines]
+    total = sum(len(key) for key in keys) or 1
+    share = sum(len(key) for key in keys if key in links) / total
+    return f"{share:.0%} of its text is link titles" if share > MAX_LINKED_SHARE else None
+
+
+def _list_share(doc: Document) -> float:
+    total = len(doc.body.xpath("string()").strip())
+    items = doc.body.xpath(".//item[not(ancestor::item)]")
+    return sum(len(item.xpath("string()").strip()) for item in items) / total if total else 1.0
+
+
+def _is_prose(line: str) -> bool:
+    return len(line) >= MIN_LINE_CHARS and not line.startswith("- ")
 
 
 def _links_within_site(element: HtmlElement, url: str) -> bool:
