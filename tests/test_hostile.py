@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,6 +58,8 @@ CRAWL = Crawl(
 XXE_MARKER = "XXE-MARKER-4f1c"
 HOSTNAME = "/etc/hostname"  # a file any Linux has, for the sitemap's external entity
 MANY = 100  # URLs in the oversized sitemap
+# A crawl process peaks at about 120 MiB; an expanded billion laughs would need gigabytes.
+CRAWL_MEMORY_LIMIT = 768 * MIB
 CAFE = "Café society returns"
 HTML, RSS = "text/html", "application/rss+xml"
 
@@ -65,6 +71,8 @@ class Case:
     outlet: Outlet
     errors: dict[str, int]  # failure kind -> count
     articles: int
+    # Kinds whose count depends on the lxml version, checked by what they stand for instead.
+    parser_dependent: frozenset[str] = field(default=frozenset())
 
 
 Build = Callable[[HostileSite, str], Case]  # (site, outlet key) -> case
@@ -286,9 +294,11 @@ def _sitemaps(site: HostileSite, key: str) -> Case:
         site.route(key, f"/deep/{i}.xml", xml(sitemap_index([url(f"/deep/{i + 1}.xml")])))
     errors = {
         "sitemap_cycle": 1, "sitemap_depth": 1, "sitemap_max_urls": 1, "too_large": 1,
-        "bad_sitemap": 1, "http_404": 1, "bad_scheme": 3,
+        "bad_sitemap": 1, "bad_scheme": 3,
     }  # fmt: skip
-    return Case(_outlet(key, sitemaps=[url(path) for path in sitemaps]), errors, 1)
+    # A 404 per <loc> whose entity the parser dropped: how many is up to the lxml build.
+    outlet = _outlet(key, sitemaps=[url(path) for path in sitemaps])
+    return Case(outlet, errors, 1, parser_dependent=frozenset({"http_404"}))
 
 
 @case
@@ -333,6 +343,7 @@ class HostileCrawl:
     stats: dict[str, Any]  # the raw stats file the spider wrote
     seconds: float
     started: datetime
+    peak_rss: int | None  # bytes, the crawl process's peak RSS; None without Linux's /proc
 
 
 @pytest.fixture(scope="module")
@@ -348,10 +359,44 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileCrawl]:
         }
         started, clock = datetime.now(UTC), time.monotonic()
         outlets = [c.outlet for c in cases.values()]
-        result = run_crawl(outlets, known, CRAWL, workdir / "crawl")
+        with _children_peak_rss() as peak:
+            result = run_crawl(outlets, known, CRAWL, workdir / "crawl")
         seconds = time.monotonic() - clock
         stats = json.loads((workdir / "crawl" / "stats-0.json").read_text(encoding="utf-8"))
-        yield HostileCrawl(site, cases, result, stats, seconds, started)
+        yield HostileCrawl(site, cases, result, stats, seconds, started, peak[0])
+
+
+@contextmanager
+def _children_peak_rss(every: float = 0.05) -> Iterator[list[int | None]]:
+    """Yield [peak]: the highest peak RSS (bytes) of this process's children while open."""
+    # Polled from /proc, not getrusage(RUSAGE_CHILDREN): that one also remembers children of
+    # earlier tests (a Prefect server outgrows a crawl), so a blow-up here could hide behind it.
+    tasks = Path(f"/proc/{os.getpid()}/task")
+    peak: list[int | None] = [0 if tasks.is_dir() else None]
+    done = threading.Event()
+
+    def poll() -> None:
+        while peak[0] is not None and not done.wait(every):
+            for children in tasks.glob("*/children"):
+                for pid in _read(children).split():
+                    for line in _read(Path(f"/proc/{pid}/status")).splitlines():
+                        if line.startswith("VmHWM:"):  # the process's peak RSS so far, in kB
+                            peak[0] = max(peak[0] or 0, int(line.split()[1]) * 1024)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        watcher.join()
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:  # the process (or thread) is gone already
+        return ""
 
 
 def _articles(hostile: HostileCrawl, key: str) -> list[Any]:
@@ -376,8 +421,9 @@ def test_the_crawl_finishes_promptly(hostile: HostileCrawl):
 def test_each_outlet_fails_alone_and_by_kind(hostile: HostileCrawl, key: str):
     expected = hostile.cases[key]
     stats = hostile.result.outlets[expected.outlet.name]
-    assert stats.errors == expected.errors
-    assert stats.failed == sum(expected.errors.values())
+    errors = {k: n for k, n in stats.errors.items() if k not in expected.parser_dependent}
+    assert errors == expected.errors
+    assert stats.failed == sum(stats.errors.values())
     assert len(_articles(hostile, key)) == stats.articles == expected.articles
 
 
@@ -407,6 +453,22 @@ def test_entities_are_never_expanded(hostile: HostileCrawl):
     paths = [hit.path for key in ("feeds", "sitemaps") for hit in hostile.site.hits(key)]
     assert not [path for path in paths if XXE_MARKER in path or "lollol" in path]
     assert not [r for r in hostile.result.records if XXE_MARKER in r.text + r.title]
+
+
+def test_a_sitemap_entity_is_dropped_with_or_without_its_url(hostile: HostileCrawl):
+    # lxml 6.1 drops the <url> holding &lol9;, lxml 6.2 keeps it without the entity (and both
+    # keep /news/xxe- that way): either is safe, so only what was asked for is pinned down.
+    asked = {hit.path for hit in hostile.site.hits("sitemaps") if hit.path.startswith("/news/")}
+    stripped = asked - {"/news/leaf-story"}
+    assert stripped <= {"/news/laughs-", "/news/xxe-"}
+    assert hostile.result.outlets["Sitemaps"].errors.get("http_404", 0) == len(stripped)
+
+
+def test_hostile_xml_does_not_blow_up_memory(hostile: HostileCrawl):
+    peak = hostile.peak_rss
+    if peak is None:
+        pytest.skip("no /proc to watch the crawl process's memory")
+    assert 0 < peak < CRAWL_MEMORY_LIMIT, f"the crawl peaked at {peak / MIB:.0f} MiB"
 
 
 def test_a_sitemap_gives_at_most_its_quota_of_urls(hostile: HostileCrawl):
