@@ -16,7 +16,7 @@ from spiders.excludes import Excludes, compile_excludes
 from spiders.extract import clean_page
 from spiders.items import ArticleRecord
 from spiders.pages import decompress_page
-from storage.articles import upsert_article
+from storage.articles import at_offset, upsert_article
 from storage.boilerplate import fingerprints, strip
 from storage.db import write_engine
 from storage.learned import learned_set
@@ -77,6 +77,7 @@ class _Kept:
     raw_html: bytes
     published_at: datetime | None
     published_source: str | None
+    published_offset: int | None
 
 
 def reclean(
@@ -142,6 +143,7 @@ def _kept_pages(engine: Engine, since: datetime | None, outlet: str | None) -> I
             ArticleVersion.raw_html,
             Article.published_at,
             Article.published_source,
+            Article.published_offset,
         )
         .join(newest_sq, newest_sq.c.article_id == Article.id)
         .join(
@@ -167,7 +169,8 @@ def _recleaned_record(kept: _Kept, cleaning: _Cleaning) -> tuple[ArticleRecord |
     # The feed's date is not kept: a page without a date of its own keeps the stored one.
     published, source = clean.published_at, clean.published_source
     if published is None:
-        published, source = kept.published_at, kept.published_source
+        published = at_offset(kept.published_at, kept.published_offset)
+        source = kept.published_source
     record = ArticleRecord(
         url=kept.url, fetched_url=kept.url, outlet=kept.outlet, title=clean.title,
         text=strip(clean.text, cleaning.learned), author=clean.author, published_at=published,

@@ -19,10 +19,10 @@ class ArticleRecord:
     title: str
     text: str  # clean body text only: no menus, appeals, related links or comments
     author: str | None = None  # the authors joined with ", "
-    published_at: datetime | None = None  # timezone-aware UTC, None when the page gives none
+    published_at: datetime | None = None  # aware, in the offset its source wrote; None if none
     language: str | None = None
     authors: tuple[str, ...] = ()  # person names, without "By", roles or the outlet
-    published_source: str | None = None  # json-ld, meta, feed, url or page
+    published_source: str | None = None  # spiders.dates.SOURCES, or "sitemap"
     modified_at: datetime | None = None  # timezone-aware UTC
 
     @property

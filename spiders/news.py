@@ -232,7 +232,8 @@ class NewsSpider(scrapy.Spider):
             return
         self.emitted.add(key)
         self._count(outlet, "articles")
-        published, source = _utc(clean.published_at), clean.published_source
+        # Kept in the offset the page wrote: storage keeps the UTC instant and that offset.
+        published, source = clean.published_at, clean.published_source
         if published is None and listed_at is not None:  # a sitemap's lastmod, the last resort
             published, source = listed_at, "sitemap"
         record = ArticleRecord(

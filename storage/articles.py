@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Literal
 
 from sqlalchemy import func, select, update
@@ -67,6 +67,24 @@ def date_flag(published_at: datetime | None, first_seen_at: datetime) -> str | N
     if published_at < first_seen_at - DATE_OLD_AFTER:
         return "old"
     return None
+
+
+def utc_offset_minutes(value: datetime | None) -> int | None:
+    """The offset a time was written with, in minutes east of UTC (None when unknown)."""
+    offset = value.utcoffset() if value is not None else None
+    return None if offset is None else int(offset.total_seconds() // 60)
+
+
+def at_offset(value: datetime | None, minutes: int | None) -> datetime | None:
+    """A stored UTC time shown in the offset it was written with (as is when unknown)."""
+    if value is None or minutes is None:
+        return value
+    return value.astimezone(timezone(timedelta(minutes=minutes)))
+
+
+def local_published(article: Article) -> datetime | None:
+    """The article's publish time in the offset its page wrote it with (UTC when unknown)."""
+    return at_offset(article.published_at, article.published_offset)
 
 
 @dataclass(frozen=True)
@@ -203,6 +221,7 @@ def _insert_if_new(
         "authors": list(record.authors) or None,
         "published_at": record.published_at,
         "published_source": record.published_source if record.published_at else None,
+        "published_offset": utc_offset_minutes(record.published_at),
         "modified_at": record.modified_at,
         "language": record.language,
         "text": record.text,
@@ -236,6 +255,7 @@ def _apply_record(article: Article, record: ArticleRecord, content_hash: str) ->
             record.published_at,
             record.published_source,
         )
+        article.published_offset = utc_offset_minutes(record.published_at)
     article.modified_at = record.modified_at or article.modified_at
     article.language = record.language or article.language
 
@@ -289,7 +309,7 @@ def list_articles(
             outlet=article.outlet,
             title=article.title,
             author=article.author,
-            published_at=article.published_at,
+            published_at=local_published(article),
             text=article.text,
             first_seen_at=article.first_seen_at,
             version_count=count,

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -78,6 +79,9 @@ class Article(Base):
     authors: Mapped[list[str] | None] = mapped_column(JSON)
     published_at: Mapped[datetime | None]
     published_source: Mapped[str | None] = mapped_column(String(16))  # json-ld, meta, feed…
+    # Minutes east of UTC the publish time was written with: published_at is stored as UTC,
+    # and the outlet's local day is the publish day (storage.articles.local_published).
+    published_offset: Mapped[int | None] = mapped_column(SmallInteger)
     modified_at: Mapped[datetime | None]
     language: Mapped[str | None]
     text: Mapped[str] = mapped_column(Text)

@@ -37,7 +37,12 @@ from storage.outbox import (
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 TABLES = {
-    "articles", "article_versions", "alerts", "fetch_state", "outlet_state", "learned_boilerplate"
+    "articles",
+    "article_versions",
+    "alerts",
+    "fetch_state",
+    "outlet_state",
+    "learned_boilerplate",
 }
 
 
@@ -238,9 +243,13 @@ def test_datetimes_round_trip_as_aware_utc(engine: Engine) -> None:
     store(engine, record(published_at=published), datetime(2025, 3, 1, 13, 0, tzinfo=cet))
     with Session(engine) as s:
         (summary,) = list_articles(s)
-    assert summary.published_at == published
-    assert summary.published_at.tzinfo == UTC
-    assert summary.published_at.hour == 8
+        article = s.scalars(select(Article)).one()
+    assert article.published_at == published
+    assert article.published_at.tzinfo == UTC and article.published_at.hour == 8
+    # Listed in the offset the page wrote it with: the outlet's local day.
+    assert summary.published_at == published and summary.published_at.utcoffset() == cet.utcoffset(
+        None
+    )
     assert summary.first_seen_at == datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
     assert summary.first_seen_at.tzinfo == UTC
 
@@ -354,3 +363,16 @@ def test_suspect_publish_dates_are_flagged() -> None:
     assert date_flag(T0 - timedelta(days=400), T0) == "old"
     assert date_flag(T0 - timedelta(hours=5), T0) is None
     assert date_flag(None, T0) is None
+
+
+def test_publish_time_keeps_the_offset_it_was_written_with(engine: Engine) -> None:
+    # 00:30 on 7 June in Singapore is 6 June in UTC: the outlet's day is the publish day.
+    local = datetime.fromisoformat("2024-06-07T00:30:00+08:00")
+    store(engine, record("https://news.example/sg", text="A body.", published_at=local))
+    store(engine, record("https://news.example/utc", text="Other body.", published_at=T0))
+    with Session(engine) as s:
+        listed = {a.url: a.published_at for a in list_articles(s)}
+        stored = s.scalars(select(Article).where(Article.url == "https://news.example/sg")).one()
+    assert listed["https://news.example/sg"].isoformat() == "2024-06-07T00:30:00+08:00"
+    assert listed["https://news.example/utc"] == T0
+    assert (stored.published_at, stored.published_offset) == (local, 480)
