@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from flows.cli_options import ConfigOption, JsonOption, json_line, query, with_engine
+
+if TYPE_CHECKING:
+    from storage.boilerplate import Evidence
 
 stored = typer.Typer()
 outlets_app = typer.Typer(help="What newswatch learned about each outlet.", no_args_is_help=True)
@@ -80,7 +83,8 @@ def versions(url: str, config: ConfigOption = None) -> None:
 
 @outlets_app.command("boilerplate")
 def outlet_boilerplate(name: str, config: ConfigOption = None, as_json: JsonOption = False) -> None:
-    """Show the sentences learned as an outlet's boilerplate (stripped from its articles)."""
+    """Show the sentences learned as an outlet's boilerplate and where they stand in its
+    articles (they are stripped only where they stand as furniture)."""
     from storage.articles import count_articles
     from storage.boilerplate import LearningRules
     from storage.learned import learned_sentences
@@ -96,15 +100,32 @@ def outlet_boilerplate(name: str, config: ConfigOption = None, as_json: JsonOpti
         warmup = LearningRules().warmup
         typer.echo(
             f"{name}: no boilerplate learned ({stored} articles stored; learning starts"
-            f" at {warmup} and needs a sentence on at least 5 of them and 20%)"
+            f" at {warmup} and needs a sentence standing as furniture, in a paragraph of"
+            " recurring sentences or at the top or tail, on at least 5 of them and 20%)"
         )
         return
-    typer.echo(f"{name}: {len(rows)} sentences learned as boilerplate, stripped before matching")
+    typer.echo(
+        f"{name}: {len(rows)} sentences learned as boilerplate, stripped where they stand as"
+        " furniture; below each, in how many of the latest articles it stood where"
+    )
     for row in rows:
         typer.echo(
             f"{row.articles:4}/{row.sample:<4} since {row.first_learned_at:%Y-%m-%d}  "
             f"{row.sentence or '(no example kept)'}"
         )
+        typer.echo(f"{'':11}{_evidence_line(row.evidence)}")
+
+
+def _evidence_line(evidence: Evidence) -> str:
+    """In how many of the latest stored articles a learned sentence stood where."""
+    parts = [
+        f"alone in its paragraph {evidence.alone}",
+        f"in a block of recurring sentences {evidence.block}",
+        f"at the top or tail {evidence.edge}",
+    ]
+    if evidence.cut:
+        parts.append(f"cut before places were kept {evidence.cut}")
+    return " · ".join(parts) + f" | inside new text {evidence.inside}"
 
 
 @stored.command()

@@ -6,11 +6,21 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from spiders.items import ArticleRecord
-from storage.boilerplate import DEFAULT_RULES, LearningRules, examples, fingerprints, learn
+from storage.boilerplate import (
+    DEFAULT_RULES,
+    Evidence,
+    Layout,
+    LearningRules,
+    evidence,
+    examples,
+    learn,
+    needs_text,
+    read_layout,
+)
 from storage.models import Article, LearnedBoilerplate
 
 
@@ -19,16 +29,17 @@ class LearnedSentence:
     """One sentence learned as an outlet's boilerplate (`newswatch outlets boilerplate`)."""
 
     sentence: str
-    articles: int  # carried by this many of the articles looked at…
+    articles: int  # stood as furniture in this many of the articles looked at when learned…
     sample: int  # …out of this many
     first_learned_at: datetime
     learned_at: datetime
+    evidence: Evidence  # where it stood in each of the outlet's latest stored articles
 
 
 @dataclass(frozen=True)
 class _History:
-    fingerprints: list[set[int]]  # the outlet's stored articles, newest first
-    texts: list[str]  # texts of rows stored before learning (never stripped): examples
+    layouts: list[Layout]  # the outlet's stored articles, newest first
+    texts: list[str]  # texts read for layouts stored without places (examples too)
 
 
 def learn_boilerplate(
@@ -39,8 +50,8 @@ def learn_boilerplate(
     rules: LearningRules = DEFAULT_RULES,
 ) -> dict[str, set[int]]:
     """Relearn the boilerplate of every outlet with records in this run, from the records'
-    sentence fingerprints (`samples`, by URL) and the outlet's stored history; store and
-    return each outlet's learned set."""
+    learning input (`samples`, by URL: `storage.boilerplate.fingerprints` of the unstripped
+    text) and the outlet's stored history; store and return each outlet's learned set."""
     by_outlet: dict[str, list[ArticleRecord]] = {}
     for record in records:
         by_outlet.setdefault(record.outlet, []).append(record)
@@ -48,11 +59,13 @@ def learn_boilerplate(
     for outlet, batch in by_outlet.items():
         history = _history(session, outlet, {r.url for r in batch}, rules.window)
         newest_first = sorted(batch, key=_published, reverse=True)
-        counts = learn([samples[r.url] for r in newest_first] + history.fingerprints, rules)
-        sample = min(rules.window, len(batch) + len(history.fingerprints))
+        own = [read_layout(samples[r.url], r.text) for r in newest_first]
+        found = learn(own + history.layouts, rules)
+        sample = min(rules.window, len(own) + len(history.layouts))
         texts = [r.text for r in batch] + history.texts
+        counts = {fp: found[fp].furniture for fp in found}
         _save(session, outlet, counts, sample, texts, now)
-        learned[outlet] = set(counts)
+        learned[outlet] = set(found)
     return learned
 
 
@@ -62,40 +75,53 @@ def learned_set(session: Session, outlet: str) -> set[int]:
     return set(session.scalars(query))
 
 
-def learned_sentences(session: Session, outlet: str) -> list[LearnedSentence]:
-    """The outlet's learned boilerplate, the most widespread first."""
+def learned_sentences(
+    session: Session, outlet: str, rules: LearningRules = DEFAULT_RULES
+) -> list[LearnedSentence]:
+    """The outlet's learned boilerplate, the most widespread first, each with the evidence of
+    where it stands in the outlet's latest stored articles."""
     query = (
         select(LearnedBoilerplate)
         .where(LearnedBoilerplate.outlet == outlet)
         .order_by(LearnedBoilerplate.articles.desc(), LearnedBoilerplate.sentence)
     )
+    rows = list(session.scalars(query))
+    found = evidence(_history(session, outlet, (), rules.window).layouts, rules) if rows else {}
     return [
         LearnedSentence(
-            row.sentence, row.articles, row.sample, row.first_learned_at, row.learned_at
+            row.sentence,
+            row.articles,
+            row.sample,
+            row.first_learned_at,
+            row.learned_at,
+            found.get(row.fingerprint, Evidence()),
         )
-        for row in session.scalars(query)
+        for row in rows
     ]
 
 
 def _history(session: Session, outlet: str, skip: Collection[str], window: int) -> _History:
-    # Articles stored before learning existed have no fingerprints; their text was never
-    # stripped, so it is the learning input itself.
-    legacy_text = case((Article.sentence_fingerprints.is_(None), Article.text), else_=None)
     query = (
-        select(Article.url, Article.sentence_fingerprints, legacy_text)
+        select(Article.id, Article.url, Article.sentence_fingerprints)
         .where(Article.outlet == outlet)
         .order_by(Article.first_seen_at.desc(), Article.id.desc())
         .limit(window + len(skip))  # the run's own articles (revisits) are counted once
     )
-    found: list[set[int]] = []
-    texts: list[str] = []
-    for url, stored, text in session.execute(query):
-        if url in skip or len(found) >= window:
-            continue
-        found.append(set(stored) if stored is not None else fingerprints(text or ""))
-        if text:
-            texts.append(text)
-    return _History(found, texts)
+    rows = [(id_, stored) for id_, url, stored in session.execute(query) if url not in skip]
+    rows = rows[:window]
+    texts = _texts(session, [id_ for id_, stored in rows if needs_text(stored)])
+    layouts = [read_layout(stored, texts.get(id_, "")) for id_, stored in rows]
+    return _History(layouts, list(texts.values()))
+
+
+def _texts(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    # Articles stored before learning have no fingerprints (their text was never stripped: it
+    # is the learning input itself); those stored before places were kept need their text for
+    # the places. Both age out of the window; the text of the rest is not read.
+    if not ids:
+        return {}
+    query = select(Article.id, Article.text).where(Article.id.in_(ids))
+    return {id_: text or "" for id_, text in session.execute(query)}
 
 
 def _save(
@@ -113,7 +139,7 @@ def _save(
         )
     }
     gone = [fp for fp in rows if fp not in counts]
-    if gone:  # aged out: the site no longer carries it on enough pages
+    if gone:  # aged out: no longer site furniture on enough of the outlet's pages
         session.execute(
             delete(LearnedBoilerplate).where(
                 LearnedBoilerplate.outlet == outlet, LearnedBoilerplate.fingerprint.in_(gone)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import random
 import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,12 +19,21 @@ from flows.tasks import store_and_match
 from spiders.items import ArticleRecord
 from spiders.pages import save_page
 from storage.articles import CLEANING_ONLY, article_versions
+from storage.boilerplate import Evidence
 from storage.learned import learned_sentences
 from storage.models import Alert, Article, ArticleVersion
 
 APPEAL = "From Ukraine to Syria, our reporters are there because readers like you donate."
 SIGNUP = "Sign up for the Morning Briefing, free in your inbox every weekday."
 QUOTE = "We will not rest until the families of Harrowgate have answers, the minister said."
+BACKGROUND = "The war in Syria has left much of the country's infrastructure in ruins."
+# Follow-ups are written from these (no watched word among them), so no two read alike.
+WORDS = (
+    "aid", "convoy", "border", "camp", "winter", "road", "bridge", "clinic", "doctors", "water",
+    "fuel", "tents", "drivers", "families", "village", "council", "relief", "supplies", "flour",
+    "weather", "delay", "route", "checkpoint", "volunteers", "trucks", "medicine", "children",
+    "school", "shelter", "generator", "harbour", "ferry", "grain", "market", "blankets",
+)  # fmt: skip
 TOWNS = ("Ashford", "Brackenridge", "Castlemere", "Dunwick", "Eastholm", "Fernley", "Greywater")
 CONFIG = Config.model_validate(
     {
@@ -51,6 +62,19 @@ def story(n: int, *, extra: str = "", outlet: str = "Gazette") -> ArticleRecord:
         text="\n".join(line for line in lines if line),
         published_at=datetime.now(UTC) - timedelta(hours=n),
     )
+
+
+def follow_up(n: int) -> ArticleRecord:
+    """A story in words of its own that reuses the background line inside one of its
+    paragraphs, with the outlet's appeal and sign-up as paragraphs of their own."""
+    rng = random.Random(f"follow-up {n}")
+    own = [" ".join(rng.sample(WORDS, 10)).capitalize() + "." for _ in range(6)]
+    lines = [f"{own[0]} {own[1]}", f"{own[2]} {BACKGROUND} {own[3]}", APPEAL, own[4], own[5]]
+    url = f"https://gazette.example/follow-up/{n}"
+    return ArticleRecord(
+        url=url, fetched_url=url, outlet="Gazette", title=f"Convoy {own[0][:40]}",
+        text="\n".join([*lines, SIGNUP]), published_at=datetime.now(UTC) - timedelta(hours=n),
+    )  # fmt: skip
 
 
 def store(engine: Engine, records: list[ArticleRecord], pages: Path | None = None) -> None:
@@ -158,8 +182,60 @@ def test_outlets_boilerplate_command_lists_what_was_learned(
     assert shown.exit_code == 0, shown.output
     assert "2 sentences learned" in shown.output
     assert f"  12/12   since {datetime.now(UTC):%Y-%m-%d}  {APPEAL}" in shown.output
+    assert (
+        "alone in its paragraph 12 · in a block of recurring sentences 0 · at the top or tail 0"
+        " | inside new text 0"
+    ) in shown.output
+    as_json = runner.invoke(
+        app, ["outlets", "boilerplate", "Gazette", "--json", "--config", str(config)]
+    )
+    rows = [json.loads(line) for line in as_json.output.splitlines()]
+    assert rows[0]["evidence"] == {"alone": 12, "block": 0, "edge": 0, "cut": 0, "inside": 0}
     none = runner.invoke(app, ["outlets", "boilerplate", "Elsewhere", "--config", str(config)])
     assert none.exit_code == 0 and "no boilerplate learned (0 articles stored" in none.output
     recleaned = runner.invoke(app, ["reclean", "--since", "2026-01-01", "--config", str(config)])
     assert recleaned.exit_code == 0, recleaned.output
     assert "re-cleaned 0 kept pages: 0 changed, 0 unchanged" in recleaned.output  # no pages kept
+
+
+def test_a_background_line_inside_new_paragraphs_stays_and_alerts_while_the_appeal_goes(
+    engine: Engine,
+) -> None:
+    follow_ups = [follow_up(n) for n in range(0, 40, 4)]  # a quarter of the outlet's articles
+    store(engine, follow_ups + [story(n) for n in range(40) if n % 4])
+
+    stored = texts(engine)
+    assert all(BACKGROUND in stored[r.url] for r in follow_ups)
+    assert not any("Syria" in stored[r.url].replace(BACKGROUND, "") for r in follow_ups)
+    assert not any(APPEAL in text or "Morning Briefing" in text for text in stored.values())
+    assert alert_urls(engine) == {r.url for r in follow_ups}  # on the background's "Syria"
+    # A later run learns from the stored articles, their places read back from the database.
+    later = follow_up(41)
+    store(engine, [later])
+    assert BACKGROUND in texts(engine)[later.url] and APPEAL not in texts(engine)[later.url]
+    assert later.url in alert_urls(engine)
+    with Session(engine) as session:
+        learned = {row.sentence: row for row in learned_sentences(session, "Gazette")}
+    assert set(learned) == {APPEAL, SIGNUP}  # the background line is not boilerplate
+    assert learned[APPEAL].evidence == Evidence(alone=41)
+    assert learned[SIGNUP].evidence == Evidence(alone=41)
+
+
+def test_articles_stored_before_places_were_kept_still_teach_what_was_cut(
+    engine: Engine,
+) -> None:
+    store(engine, [story(n) for n in range(12)])  # learned and cut in that run
+    with Session(engine) as session, session.begin():
+        for article in session.scalars(select(Article)):  # as the frequency-only version stored
+            article.sentence_fingerprints = sorted(
+                fp % 2**63 for fp in article.sentence_fingerprints
+            )
+    assert not any(APPEAL in text for text in texts(engine).values())
+
+    later = story(12, extra="A villager in Syria followed the vote online.")
+    store(engine, [later])
+    assert APPEAL not in texts(engine)[later.url]
+    assert alert_urls(engine) == {later.url}
+    with Session(engine) as session:
+        learned = {row.sentence: row for row in learned_sentences(session, "Gazette")}
+    assert learned[APPEAL].evidence == Evidence(alone=1, cut=12)
