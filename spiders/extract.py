@@ -41,7 +41,7 @@ _LANG_XPATHS = (
 )
 # A short line opening with "By"/"Von" after the <h1>: the byline, when nothing else names one.
 _BYLINE_XPATH = (
-    "(//h1/following::*[string-length(normalize-space(text())) < 100]"
+    "((//h1)[1]/following::*[string-length(normalize-space(text())) < 100]"
     "[starts-with(normalize-space(text()), 'By ') or starts-with(normalize-space(text()), 'Von ')]"
     ")[1]/text()[1]"
 )

@@ -15,6 +15,9 @@ from spiders.headline import name_key
 # the body): it is not cut. Refinements that together keep less than this share of the words
 # give way to trafilatura's text minus line-level furniture only.
 MOST = 0.5
+# A line this long (letters and digits) found inside a block's text is that block's text; a
+# shorter one ("Share", "Photo") must be a whole run of it.
+MIN_PART_CHARS = 12
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,7 @@ def _block_cuts(
     cuts: dict[int, Cut] = {}
     spared: list[Cut] = []
     for block in furniture:
-        texts = _block_keys(block.element)
-        hits = [i for i, key in enumerate(keys) if key and key in texts]
+        hits = _lines_within(keys, block.element)
         if not hits:
             continue
         if sum(len(keys[i]) for i in hits) > MOST * total:
@@ -72,12 +74,17 @@ def _block_cuts(
     return cuts, tuple(spared)
 
 
-def _block_keys(element: HtmlElement) -> set[str]:
-    # A line of trafilatura's text is one element's text, or one run of text between <br>s.
-    keys = {name_key(node.text_content()) for node in element.iter() if isinstance(node.tag, str)}
-    keys.update(name_key(piece) for piece in element.itertext())
-    keys.discard("")
-    return keys
+def _lines_within(keys: Sequence[str], element: HtmlElement) -> list[int]:
+    # A line of trafilatura's text is one element's text or one run of text between tags: it
+    # lies within the block when it is the block's text, one of its runs, or part of its text.
+    whole = name_key(element.text_content())
+    if not whole:
+        return []
+    runs = {name_key(piece) for piece in element.itertext()}
+    return [
+        i for i, key in enumerate(keys)
+        if key and (key in runs or (len(key) >= MIN_PART_CHARS and key in whole))
+    ]  # fmt: skip
 
 
 def _line_cut(line: str) -> Cut | None:
