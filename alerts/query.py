@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import NamedTuple
+
+from spiders.text import fold
 
 # \w alone would split a decomposed "e\u0301" in two; combining marks stay inside a word.
 _WORD = re.compile(r"[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
@@ -85,8 +86,7 @@ def _fold(word: str) -> str:
     """Case- and accent-fold one word: casefold, NFKD, drop combining marks."""
     if word.isascii():
         return word.lower()
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return _NON_WORD.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return _NON_WORD.sub("", fold(word))
 
 
 def _words(text: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from spiders.headline import name_key
+from spiders.text import name_key
 
 # Separators between names in one byline: "A, B and C", "A & B", "A; B", "A | B", and "and" in
 # German, Spanish and French ("A und B", "A y B", "A et B"). Not Portuguese "e": it joins

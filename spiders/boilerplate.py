@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
+from spiders.text import AD_LABEL, COPYRIGHT
+
 # Blocks trafilatura keeps because they sit inside the article container and read like prose:
 # donation appeals, premium and newsletter upsells, related-article lists, ads, copyright
 # notices. Matched on class, id and data-component; <article>/<main> are exempt, and a match
@@ -38,11 +40,6 @@ _STOP_TAGS = frozenset({"article", "main", "body", "html"})
 _TEASER_LABEL = re.compile(r"^[^.!?:]{2,30}:\s*(?P<rest>\S.*)$")
 # A link whose text is an address is a cited source ("Source: https://…"), not a teaser.
 _BARE_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
-_AD_LABEL = re.compile(
-    r"^(?:advertisement|skip advertisement|story continues below(?: this)? advertisement|anzeige)$",
-    re.IGNORECASE,
-)
-_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}))", re.IGNORECASE)
 # "© 2024 Harbourtown Gazette. All rights reserved." is a notice; a wire story's long credit
 # ("© 2019 The Associated Press. All rights reserved. This material may not be…") is the text.
 MAX_NOTICE_WORDS = 12
@@ -76,9 +73,9 @@ def find_furniture(tree: HtmlElement) -> Iterator[Furniture]:
 def furniture_line_rule(line: str) -> str | None:
     """The rule making a text line furniture (an ad label, a short copyright notice), or None."""
     text = line.strip()
-    if _AD_LABEL.match(text):
+    if AD_LABEL.match(text):
         return "ad label"
-    if _COPYRIGHT.match(text) and len(text.split()) <= MAX_NOTICE_WORDS:
+    if COPYRIGHT.match(text) and len(text.split()) <= MAX_NOTICE_WORDS:
         return "copyright notice"
     return None
 

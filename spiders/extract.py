@@ -18,9 +18,10 @@ from trafilatura.utils import LANGID_FLAG, language_classifier
 from spiders.authors import clean_authors
 from spiders.dates import copyright_guess, publish_time, update_time
 from spiders.excludes import compile_excludes, drop_excluded
-from spiders.headline import choose_headline, name_key, site_keys, strip_site
+from spiders.headline import choose_headline, site_keys, strip_site
 from spiders.refine import Refined, refine
 from spiders.structured import PageFacts, read_facts
+from spiders.text import name_key
 from spiders.verdict import Verdict, judge
 
 AUTHOR_META = ("author", "article:author", "byl", "parsely-author", "sailthru.author", "dc.creator")

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
+from spiders.text import name_key
+
 # What sits between a headline and the outlet's name: " | ", " - ", " – ", " — ", " · ", " » ",
 # and a bare "|". A hyphen only counts with spaces around it, so "Nordstadt-Kurier" is one name.
 _SEPARATOR = re.compile(r"\s+[-–—|·•»:]{1,2}\s+|\s*\|\s*")
@@ -86,6 +88,3 @@ def _cut_short(title: str, heading: str) -> bool:
     return len(stem) > 20 and name_key(heading).startswith(stem) and len(heading) > len(title) - 3
 
 
-def name_key(text: str) -> str:
-    """Lower-case letters and digits only: how titles, site names and bylines are compared."""
-    return re.sub(r"[\W_]+", "", text.casefold())

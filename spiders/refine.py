@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from lxml.html import HtmlElement
 
 from spiders.boilerplate import Furniture, find_furniture, furniture_line_rule
-from spiders.headline import name_key
+from spiders.text import name_key
 
 # A furniture block whose lines make up more than this share of trafilatura's text is a
 # wrapper that happens to carry a marker ("advert" in a post's category class, "paywall" on

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 from trafilatura.settings import Document
 
-from spiders.headline import name_key
+from spiders.text import name_key
 
 # Lines shorter than this are menu entries, buttons, captions and list bullets, not prose.
 MIN_LINE_CHARS = 40

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Collection, Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-# A sentence ends at . ! ? (and closing quotes) before whitespace; lines are paragraphs.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
+from spiders.text import fold
+from spiders.text import sentences as split_sentences
+
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
 # Too short to tell boilerplate from prose that merely happens to repeat ("He said.").
@@ -86,20 +86,14 @@ def sentences(text: str) -> list[tuple[int, str]]:
     return [
         (number, sentence)
         for number, line in enumerate(text.splitlines())
-        for sentence in _line_sentences(line)
+        for sentence in split_sentences(line)
     ]
-
-
-def _line_sentences(line: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(line) if s.strip()]
 
 
 def fingerprint(sentence: str) -> int | None:
     """A 63-bit hash of the folded sentence (case, accents, punctuation; numbers in short
     lines); None if too short to tell."""
-    folded = unicodedata.normalize("NFKD", sentence.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = _NON_WORD.sub(" ", folded).strip()
+    folded = _NON_WORD.sub(" ", fold(sentence)).strip()
     if folded.count(" ") < MAX_FOLDED_WORDS:
         folded = _DIGITS.sub("0", folded)
     if len(folded) < MIN_SENTENCE_CHARS:
@@ -108,7 +102,7 @@ def fingerprint(sentence: str) -> int | None:
 
 
 def _paragraphs(text: str) -> list[list[int | None]]:
-    return [[fingerprint(s) for s in _line_sentences(line)] for line in text.splitlines()]
+    return [[fingerprint(s) for s in split_sentences(line)] for line in text.splitlines()]
 
 
 def layout(text: str) -> Layout:
@@ -227,7 +221,7 @@ def strip(text: str, learned: Iterable[int] | set[int]) -> str:
     if not learned:
         return text
     lines = text.splitlines()
-    parts = [_line_sentences(line) for line in lines]
+    parts = [split_sentences(line) for line in lines]
     found = roles([[fingerprint(s) for s in part] for part in parts], learned)
     cut = {place for place, role in found.items() if role != "inside"}
     if not cut:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import struct
-import unicodedata
 import zlib
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -14,11 +13,22 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from spiders.text import (
+    APPEAL,
+    APPEAL_HINTS,
+    CREDIT_LINE,
+    CREDIT_TAIL,
+    DATELINE,
+    HISTORY_NOTE,
+    fold,
+    glued_sentences,
+)
+
 K = TypeVar("K", bound=Hashable)
 
 # Parameters are part of the stored format: changing any of them means bumping FORMAT, after
 # which old signatures stop matching (is_current() is False) until they are recomputed.
-FORMAT = 1
+FORMAT = 2  # 2: words folded by spiders.text.fold (every combining mark dropped)
 SHINGLE_WORDS = 4  # measured 3-5: 3 merges same-topic stories on stock phrases (see README)
 NUM_PERM = 128  # standard error of an estimated Jaccard of 0.5 is 0.044
 SEED = 20240521
@@ -38,47 +48,9 @@ LSH_BANDS, LSH_ROWS = 64, 2
 _HEADER = struct.Struct("<BBHII")  # format, shingle words, num_perm, words, distinct shingles
 _VALUES = np.dtype("<u4")
 _WORD = re.compile(r"\w+")
-_COMBINING = re.compile(r"[\u0300-\u036f]")
 # Odd 32-bit multipliers, one per shingle position: the shingle hash depends on word order.
 _POSITION = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1], np.uint32)
 
-# Lines that differ between copies of one story and say nothing about the story itself.
-_FURNITURE = re.compile(
-    r"(?:\(?(?:additional )?reporting by\b|(?:writing|editing|compiled) by\b|by [^.]{2,60}$"
-    r"|(?:last )?(?:updated|published|first published|posted|modified)\b[^.]{0,80}$"
-    r"|(?:read more|related|see also|more from [^:]{1,40}|watch|listen|image|photo|picture)\s*:"
-    r"|(?:sign up|subscribe|follow \S+ on|click here|advertisement|story continues below)\b"
-    r"|(?:copyright|©|\(c\) ).{0,100}$)",
-    re.IGNORECASE,
-)
-# The same, for phrases that end a credit or notice line rather than start it.
-_FURNITURE_TAIL = re.compile(
-    r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)|\ball rights reserved\b",
-    re.IGNORECASE,
-)
-# A leaked reader appeal ("Your support helps us …"): the same on every page of an outlet, so
-# two short articles carrying it would otherwise look alike.
-_APPEAL = re.compile(
-    r"\b(?:your (?:support|donation|contribution)|support (?:us|our journalism|independent)"
-    r"|donate (?:now|today)|subscribe (?:to|now|today)|sign up (?:for|to)|our (?:free )?newsletter"
-    r"|independent journalism|join our (?:community|commenting))\b",
-    re.IGNORECASE,
-)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s*(?=[A-Z“‘\"'])")
-_APPEAL_HINTS = ("your ", "support", "donate", "subscribe", "sign up", "newsletter", "journalism",
-                 "join our")  # fmt: skip
-# Notes about the article's own history: news to update triage, noise to story matching.
-_NOTES = re.compile(
-    r"^(?:(?:correction|clarification|editor'?s note|update)\s*(?:\d+|\([^)]{1,30}\))?\s*:"
-    r"|an earlier version of this (?:story|article|report)"
-    r"|this (?:story|article|report) (?:has been|was|is being) (?:updated|amended|corrected))",
-    re.IGNORECASE,
-)
-# A wire dateline opening the body: "WASHINGTON (AP) —", "PARIS, Jan 3 (Reuters) -".
-_DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w .]{1,30}){0,2}\s*(?:\([A-Za-z ]{2,20}\))?"
-    r"\s*[—–-]{1,2}\s+"
-)
 _MAX_FURNITURE_WORDS = 40  # a long line that merely starts like furniture is prose
 
 
@@ -110,7 +82,7 @@ def words(title: str, text: str) -> list[str]:
         line = strip_appeals(line.strip())
         if not line or _is_noise(line) or _is_title(line, folded_title):
             continue
-        kept.append(_DATELINE.sub("", line, count=1) if not kept else line)
+        kept.append(DATELINE.sub("", line, count=1) if not kept else line)
     return _WORD.findall(fold("\n".join(kept)))
 
 
@@ -231,31 +203,25 @@ class StoryIndex(Generic[K]):
         return row
 
 
-def fold(text: str) -> str:
-    """Text in a case- and accent-insensitive form: "Élysée" and "elysee" fold alike."""
-    # NFKD splits "é" into "e" + a combining accent, which is then dropped.
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
-
-
 def is_furniture(line: str) -> bool:
     """True for a short credit, byline, stamp, teaser or copyright line: not the story."""
     line = line.strip()
     if len(line.split()) > _MAX_FURNITURE_WORDS:
         return False
-    if _FURNITURE.match(line):
+    if CREDIT_LINE.match(line):
         return True
     # A substring check first: searching the unanchored pattern costs 5 µs a line.
     low = line.casefold()
-    return ("contributed" in low or "reserved" in low) and bool(_FURNITURE_TAIL.search(line))
+    return ("contributed" in low or "reserved" in low) and bool(CREDIT_TAIL.search(line))
 
 
 def strip_appeals(line: str) -> str:
     """The line without reader-appeal sentences ("Your support helps us …", "Sign up for …")."""
     low = line.casefold()
-    if not any(hint in low for hint in _APPEAL_HINTS):
+    if not any(hint in low for hint in APPEAL_HINTS):
         return line
     # Sentence by sentence: a page can glue an appeal to the lede ("…difference.Donald Trump").
-    return " ".join(part for part in _SENTENCE_END.split(line) if not _APPEAL.search(part))
+    return " ".join(part for part in glued_sentences(line) if not APPEAL.search(part))
 
 
 def _is_title(line: str, folded_title: str) -> bool:
@@ -265,7 +231,7 @@ def _is_title(line: str, folded_title: str) -> bool:
 
 def _is_noise(line: str) -> bool:
     return is_furniture(line) or (
-        len(line.split()) <= _MAX_FURNITURE_WORDS and bool(_NOTES.match(line))
+        len(line.split()) <= _MAX_FURNITURE_WORDS and bool(HISTORY_NOTE.match(line))
     )
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-from storage.similarity import fold, is_furniture, strip_appeals
+from spiders.text import CORRECTION, STAMP, fold
+from storage.similarity import is_furniture, strip_appeals
 
 Kind = Literal["cosmetic", "material"]
 _Opcode = tuple[str, int, int, int, int]
@@ -17,26 +18,6 @@ _Opcode = tuple[str, int, int, int, int]
 MAX_TYPO_WORDS = 3
 PASSAGE_CHARS = 400  # enough for an alert to quote the changed paragraph
 
-# "Updated 14:32 GMT", "Last updated: 3 May 2024", "Published … · Updated …": stamps, not news.
-# A date or time right after the word keeps "Published figures show …" a sentence.
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
-_STAMP = re.compile(
-    rf"^(?:(?:last\s+)?(?:updated|modified|published|posted|first published)\s*(?::|at|on)?\s*"
-    rf"(?:\d|{_MONTH}\b|{_WEEKDAY}\b).{{0,80}}"
-    r"|(?:last\s+)?updated:?"
-    r"|this (?:article|story|page|report) (?:was|has been) (?:last )?updated\b[^.]{0,60}\.?"
-    rf"|(?:{_WEEKDAY},?\s+)?(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}},?)\s+\d{{4}}"
-    r"[\d\s:.,apmgtucesd]*"
-    r"|[\d\s:./,-]+(?:am|pm|gmt|utc|bst|cet|cest|est|edt)?)$",
-    re.IGNORECASE,
-)
-_CORRECTION = re.compile(
-    r"^(?:corrections?|clarification|editor'?s note)\b"
-    r"|an earlier version of this (?:article|story|report|headline)"
-    r"|\bthis (?:article|story|report|headline)\b[^.]{0,30}\b(?:corrected|amended)\b",
-    re.IGNORECASE,
-)
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")  # "1,500" and "1500" are one figure
 # A one-letter edit that turns one of these words into another changes the facts ("million" →
@@ -102,7 +83,7 @@ def _content(text: str) -> _Text:
     paragraphs = [
         line
         for line in (strip_appeals(raw.strip()) for raw in text.splitlines())
-        if line and not _STAMP.match(line) and not _is_furniture(line)
+        if line and not STAMP.match(line) and not _is_furniture(line)
     ]
     # Folded and tokenised as one string: per paragraph costs twice as much on a long article.
     lines = _tokens("\n".join(paragraphs)).split("\n") if paragraphs else []
@@ -116,7 +97,7 @@ def _content(text: str) -> _Text:
 
 def _is_furniture(line: str) -> bool:
     # Correction notes look like furniture to story matching but are news here.
-    return is_furniture(line) and not _CORRECTION.search(line)
+    return is_furniture(line) and not CORRECTION.search(line)
 
 
 def _tokens(text: str) -> str:
@@ -128,7 +109,7 @@ def _tokens(text: str) -> str:
 def _new_correction(old: list[str], new: list[str]) -> str:
     seen = {fold(line) for line in old}
     for line in new:
-        if fold(line) not in seen and _CORRECTION.search(line):
+        if fold(line) not in seen and CORRECTION.search(line):
             return line
     return ""
 

@@ -1,0 +1,117 @@
+"""Text rules every stage shares: folding, sentence splitting and the patterns of furniture
+lines, used by cleaning, boilerplate learning, stories, updates and matching."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from functools import cache
+
+# --- folding -------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: casefold, NFKD, combining marks dropped ("Élysée" and
+    "elysee" fold alike). Stored fingerprints and signatures depend on it: change with care."""
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_combining_marks())
+
+
+def name_key(text: str) -> str:
+    """Lower-case letters and digits only: how titles, site names and bylines are compared."""
+    return _NOT_ALNUM.sub("", text.casefold())
+
+
+@cache
+def _combining_marks() -> dict[int, None]:
+    # Built on first use (a scan of every code point, ~0.2 s), then str.translate drops them
+    # at C speed: a Python loop over each character cost a millisecond per article.
+    return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+# --- sentences -----------------------------------------------------------------------------
+
+# A sentence ends at . ! ? … (and closing quotes or brackets) before whitespace.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
+# Pages glue sentences together ("…a difference.Donald Trump said"): an end before a capital.
+_GLUED_SENTENCE_END = re.compile(r"(?<=[.!?])\s*(?=[A-Z“‘\"'])")
+
+
+def sentences(line: str) -> list[str]:
+    """The sentences of one paragraph, stripped (what boilerplate learning fingerprints)."""
+    return [s.strip() for s in _SENTENCE_END.split(line) if s.strip()]
+
+
+def glued_sentences(line: str) -> list[str]:
+    """The sentences of one paragraph, also where a page glued them without a space."""
+    return _GLUED_SENTENCE_END.split(line)
+
+
+# --- furniture lines -----------------------------------------------------------------------
+
+# An advertising label between paragraphs.
+AD_LABEL = re.compile(
+    r"^(?:advertisement|skip advertisement|story continues below(?: this)? advertisement|anzeige)$",
+    re.IGNORECASE,
+)
+# A line opening like a copyright notice ("© 2024 …", "Copyright 2024 …", "(c) …").
+COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}))", re.IGNORECASE)
+# Lines that differ between copies of one story and say nothing about the story itself:
+# credits, bylines, stamps, teasers, calls to action, notices.
+CREDIT_LINE = re.compile(
+    r"(?:\(?(?:additional )?reporting by\b|(?:writing|editing|compiled) by\b|by [^.]{2,60}$"
+    r"|(?:last )?(?:updated|published|first published|posted|modified)\b[^.]{0,80}$"
+    r"|(?:read more|related|see also|more from [^:]{1,40}|watch|listen|image|photo|picture)\s*:"
+    r"|(?:sign up|subscribe|follow \S+ on|click here|advertisement|story continues below)\b"
+    r"|(?:copyright|©|\(c\) ).{0,100}$)",
+    re.IGNORECASE,
+)
+# The same, for phrases that end a credit or notice line rather than start it.
+CREDIT_TAIL = re.compile(
+    r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)|\ball rights reserved\b",
+    re.IGNORECASE,
+)
+# A reader appeal ("Your support helps us …"), found sentence by sentence.
+APPEAL = re.compile(
+    r"\b(?:your (?:support|donation|contribution)|support (?:us|our journalism|independent)"
+    r"|donate (?:now|today)|subscribe (?:to|now|today)|sign up (?:for|to)|our (?:free )?newsletter"
+    r"|independent journalism|join our (?:community|commenting))\b",
+    re.IGNORECASE,
+)
+APPEAL_HINTS = ("your ", "support", "donate", "subscribe", "sign up", "newsletter", "journalism",
+                "join our")  # fmt: skip
+# Notes about the article's own history: news to update triage, noise to story matching.
+HISTORY_NOTE = re.compile(
+    r"^(?:(?:correction|clarification|editor'?s note|update)\s*(?:\d+|\([^)]{1,30}\))?\s*:"
+    r"|an earlier version of this (?:story|article|report)"
+    r"|this (?:story|article|report) (?:has been|was|is being) (?:updated|amended|corrected))",
+    re.IGNORECASE,
+)
+# A correction notice, wherever it stands in the line.
+CORRECTION = re.compile(
+    r"^(?:corrections?|clarification|editor'?s note)\b"
+    r"|an earlier version of this (?:article|story|report|headline)"
+    r"|\bthis (?:article|story|report|headline)\b[^.]{0,30}\b(?:corrected|amended)\b",
+    re.IGNORECASE,
+)
+# A wire dateline opening the body: "WASHINGTON (AP) —", "PARIS, Jan 3 (Reuters) -".
+DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][\w .]{1,30}){0,2}\s*(?:\([A-Za-z ]{2,20}\))?"
+    r"\s*[—–-]{1,2}\s+"
+)
+# "Updated 14:32 GMT", "Last updated: 3 May 2024", "Published … · Updated …": stamps, not news.
+# A date or time right after the word keeps "Published figures show …" a sentence.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+STAMP = re.compile(
+    rf"^(?:(?:last\s+)?(?:updated|modified|published|posted|first published)\s*(?::|at|on)?\s*"
+    rf"(?:\d|{_MONTH}\b|{_WEEKDAY}\b).{{0,80}}"
+    r"|(?:last\s+)?updated:?"
+    r"|this (?:article|story|page|report) (?:was|has been) (?:last )?updated\b[^.]{0,60}\.?"
+    rf"|(?:{_WEEKDAY},?\s+)?(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}},?)\s+\d{{4}}"
+    r"[\d\s:.,apmgtucesd]*"
+    r"|[\d\s:./,-]+(?:am|pm|gmt|utc|bst|cet|cest|est|edt)?)$",
+    re.IGNORECASE,
+)
