@@ -10,10 +10,11 @@ from lxml.html import HtmlElement
 from spiders.boilerplate import Furniture, find_furniture, furniture_line_rule
 from spiders.text import name_key
 
-# A furniture block whose lines make up more than this share of trafilatura's text is a
-# wrapper that happens to carry a marker ("advert" in a post's category class, "paywall" on
-# the body): it is not cut. Refinements that together keep less than this share of the words
-# give way to trafilatura's text minus line-level furniture only.
+# A furniture block whose lines make up more than this share of trafilatura's text, the
+# story's longest paragraph among them, is a wrapper that happens to carry a marker ("advert"
+# in a post's category class, "paywall" on the body): it is not cut. Refinements that together
+# keep less than this share of the words give way to trafilatura's text minus line-level
+# furniture only.
 MOST = 0.5
 # A line this long (letters and digits) found inside a block's text is that block's text; a
 # shorter one ("Share", "Photo") must be a whole run of it.
@@ -60,13 +61,15 @@ def _block_cuts(
 ) -> tuple[dict[int, Cut], tuple[Cut, ...]]:
     keys = [name_key(line) for line in lines]
     total = sum(len(key) for key in keys) or 1
+    # The longest paragraph stands for the story: a box of teasers has no paragraph that long.
+    story = max(range(len(keys)), key=lambda i: len(keys[i]), default=-1)
     cuts: dict[int, Cut] = {}
     spared: list[Cut] = []
     for block in furniture:
         hits = _lines_within(keys, block.element)
         if not hits:
             continue
-        if sum(len(keys[i]) for i in hits) > MOST * total:
+        if story in hits and sum(len(keys[i]) for i in hits) > MOST * total:
             spared.append(Cut(_describe(block.element), block.rule, block.evidence))
             continue
         for i in hits:
