@@ -8,6 +8,7 @@ import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from io import BytesIO
 from pathlib import Path
 from time import struct_time
 from typing import TYPE_CHECKING, Any, Self
@@ -156,7 +157,10 @@ class NewsSpider(scrapy.Spider):
         """RSS 2.0 or Atom: every entry's link is a candidate article."""
         if self._not_modified(response):
             return
-        feed = feedparser.parse(response.body, response_headers={"content-location": response.url})
+        # Always a stream: feedparser opens a str or bytes argument as a local path (or fetches
+        # it as a URL) when it looks like one, so a feed body could make us read our own disk.
+        body = BytesIO(response.body)
+        feed = feedparser.parse(body, response_headers={"content-location": response.url})
         if not feed.entries and feed.bozo:
             self._fail(response.meta["outlet"], "bad_feed", response.url)
             return

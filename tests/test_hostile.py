@@ -222,6 +222,8 @@ def _oversized(site: HostileSite, key: str) -> Case:
     return Case(_outlet(key, feeds=[feed]), {"too_large": 5}, 1)
 
 
+LOCAL_FILE_STORY = "/news/from-a-local-file-story"
+
 @case
 def _redirects(site: HostileSite, key: str) -> Case:
     feed = _feed(site, key, {
@@ -253,7 +255,11 @@ def _feeds(site: HostileSite, key: str) -> Case:
     xxe = rss([site.url(key, "/news/xxe-&xxe;")], external_entity("rss", secret), verbatim=True)
     schemes = ["file:///etc/passwd", "data:text/html;base64,PGgxPmhpPC9oMT4=",
                "ftp://127.0.0.1/pub/story", "javascript:alert(1)", safe]  # fmt: skip
+    # A canary feed on the crawler's own disk: a body naming it must never be opened.
+    local = site.workdir / "local-feed.xml"
+    local.write_text(rss([site.url(key, LOCAL_FILE_STORY)]))
     feeds = {
+        "/path.xml": respond(str(local).encode(), RSS),
         "/garbage.xml": respond(b"\x00\xff" * 500 + b"<<<>>>", RSS),
         "/image.png": respond(b"\x89PNG\r\n\x1a\n" + bytes(500), "image/png"),
         "/laughs.xml": respond(laughs, RSS),
@@ -266,7 +272,7 @@ def _feeds(site: HostileSite, key: str) -> Case:
     site.route(key, "/news/laughs-story", page("Laughs story"))
     site.route(key, "/news/scheme-safe-story", page("Scheme safe story"))
     outlet = _outlet(key, feeds=[site.url(key, path) for path in feeds])
-    return Case(outlet, {"bad_feed": 2, "http_404": 1, "too_large": 1, "bad_scheme": 4}, 2)
+    return Case(outlet, {"bad_feed": 3, "http_404": 1, "too_large": 1, "bad_scheme": 4}, 2)
 
 
 @case
@@ -447,6 +453,11 @@ def test_unreachable_robots_txt_disallows_everything(hostile: HostileCrawl):
         assert {hit.path for hit in hostile.site.hits(key)} == {"/robots.txt"}
     assert len(hostile.site.hits("robots_busy")) == 1  # no retry against a Retry-After
     assert hostile.site.hits("good", "/private/secret-story") == []
+
+
+def test_a_feed_body_naming_a_local_file_is_never_opened(hostile: HostileCrawl):
+    # feedparser opens a str or bytes argument as a path when such a file exists.
+    assert LOCAL_FILE_STORY not in {hit.path for hit in hostile.site.hits("feeds")}
 
 
 def test_entities_are_never_expanded(hostile: HostileCrawl):
