@@ -102,7 +102,9 @@ def _conditional(url: str, outlet: str, state: FetchState | None, now: datetime)
 def record_fetches(session: Session, fetches: Iterable[Fetch], now: datetime) -> int:
     """Remember each response: a 304 keeps the stored validators, a 200 replaces them."""
     count = 0
-    for fetch in fetches:
+    # One lock order for every writer: two overlapping runs upserting the same URLs in crawl
+    # order deadlocked on PostgreSQL.
+    for fetch in sorted(fetches, key=lambda fetch: fetch.url):
         values: dict = {"url": fetch.url, "outlet": fetch.outlet, "status": fetch.status,
                         "fetched_at": now}  # fmt: skip
         if fetch.status != 304:
