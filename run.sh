@@ -6,5 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh
+ensure_venv
 if [ "$#" -eq 0 ]; then set -- demo; fi
 exec .venv/bin/newswatch "$@"

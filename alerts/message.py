@@ -1,12 +1,32 @@
-"""Format one alert as a message: pure, no I/O."""
+"""Format one alert as a message for its kind of channel, from bundled templates: pure, no I/O."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from alerts.escape import (
+    ELLIPSIS,
+    break_mentions,
+    fit,
+    html_length,
+    one_line,
+    safe_link,
+    slack_escape,
+    slack_length,
+    slack_plain,
+)
+
+Kind = Literal["slack", "email", "plain"]
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 class AlertFacts(Protocol):
@@ -27,11 +47,14 @@ class AlertFacts(Protocol):
 
 @dataclass(frozen=True)
 class AlertMessage:
-    """A channel-neutral message: a title line, a plain-text body and its alert's outbox key."""
+    """A message ready for apprise: title, body in `body_format`, an email's plain-text part,
+    and its alert's outbox key."""
 
     title: str
     body: str
     key: str | None = None  # the outbox idempotency key; None for a message owed to no row
+    body_format: Literal["text", "markdown", "html"] = "text"
+    text: str | None = None  # email only: the text/plain alternative of an HTML body
 
     @property
     def message_id(self) -> str | None:
@@ -39,29 +62,150 @@ class AlertMessage:
         return stable_message_id(self.key) if self.key is not None else None
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Per-field bounds (as the channel counts them, escaping included) and the whole body's."""
+
+    title: int  # the apprise title: Slack's header block, an email subject, a webhook title
+    body: int
+    headline: int = 300
+    outlet: int = 100
+    url: int = 600
+    snippet: int = 1000
+    reason: int = 250
+    terms: int = 200
+    also: int = 300
+
+
+# Slack: a header block holds 150 characters, a section 3,000; the fields add up to < 2,900.
+SLACK = Limits(title=150, body=3000)
+# One subject line well under the 998-character SMTP line limit; generous bodies otherwise.
+EMAIL = Limits(title=200, body=20_000, headline=500, outlet=200, url=2000, snippet=2000,
+               reason=500, terms=500, also=1000)  # fmt: skip
+PLAIN = Limits(title=250, body=8000, headline=500, outlet=200, url=2000, snippet=1500,
+               reason=400, terms=400, also=600)  # fmt: skip
+
+
 def stable_message_id(key: str) -> str:
     """The RFC 5322 Message-ID for an idempotency key; the key itself stays out of the mail."""
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@newswatch>"
 
 
-def format_alert(alert: AlertFacts, key: str | None = None) -> AlertMessage:
-    """Render the watchlist, headline, outlet, date, URL, matched terms and snippet, keyed;
-    an update says what changed, and every other outlet of the story is named."""
-    published = (
-        alert.published_at.strftime("%Y-%m-%d %H:%M UTC") if alert.published_at else "date unknown"
+def format_alert(alert: AlertFacts, key: str | None = None, kind: Kind = "plain") -> AlertMessage:
+    """Render the watchlist, headline, outlet, date, URL, matched terms and snippet for a
+    channel kind, escaped and bounded for it; an update says what changed."""
+    if kind == "slack":
+        facts = _facts(alert, SLACK, slack_length)
+        body = _render("slack", "slack.md.j2", facts, SLACK.body)
+        title = slack_plain(_title(alert, SLACK))
+        return AlertMessage(title, body, key, body_format="markdown")
+    if kind == "email":
+        facts = _facts(alert, EMAIL, html_length)
+        html = _render("html", "email.html.j2", facts, EMAIL.body)
+        text = _render("text", "plain.txt.j2", facts, EMAIL.body)
+        return AlertMessage(_title(alert, EMAIL), html, key, body_format="html", text=text)
+    body = _render("plain", "plain.txt.j2", _facts(alert, PLAIN, len), PLAIN.body)
+    return AlertMessage(_title(alert, PLAIN), body, key)
+
+
+def describe_update(reason: str | None) -> tuple[str, str]:
+    """What an update did, and the label of the passage it quotes (storage.updates' reasons)."""
+    reason = reason or "the text changed"
+    if reason.startswith("correction"):
+        return reason, "Correction"
+    if reason.startswith("headline"):
+        return reason, "New headline"
+    if reason.endswith(" added"):
+        return reason, "Added"
+    if reason.endswith(" removed"):
+        return reason, "Removed"
+    return reason, "Now reads"
+
+
+def _title(alert: AlertFacts, limits: Limits) -> str:
+    # Rendered without escaping: a title is plain text everywhere (Slack's header block too).
+    title = _environment("text").get_template("subject.txt.j2").render(
+        watchlist=fit(one_line(alert.watchlist), 60),
+        update=_is_update(alert),
+        title=fit(one_line(alert.title), limits.title),
     )
-    terms = ", ".join(alert.terms) or "-"
-    # The URL stays the third line: scripts (and tests) read it from there.
-    lines = [f"{alert.title}", f"{alert.outlet} · {published}", f"{alert.url}", ""]
-    update = getattr(alert, "kind", "new") == "update"
-    if update:  # the snippet is then the changed passage
-        reason = getattr(alert, "update_reason", None)
-        lines += [f"Updated: {reason}" if reason else "Updated", f"“{alert.snippet}”"]
-        lines.append(f"Matched: {terms}")
-    else:
-        lines += [f"Matched: {terms}", f"“{alert.snippet}”"]
-    also = tuple(getattr(alert, "also_covered_by", ()))
-    if also:
-        lines += ["", f"Also covered by: {', '.join(also)}"]
-    title = f"[{alert.watchlist}] {'Updated: ' if update else ''}{alert.title}"
-    return AlertMessage(title=title, body="\n".join(lines), key=key)
+    return fit(break_mentions(one_line(title)), limits.title)
+
+
+def _facts(alert: AlertFacts, limits: Limits, measure: Callable[[str], int]) -> dict[str, Any]:
+    """The template's values: one line each (the snippet too), each within its bound."""
+
+    def bound(text: str, limit: int) -> str:
+        return fit(one_line(text), limit, measure)
+
+    link = safe_link(alert.url)
+    update = None
+    if _is_update(alert):
+        reason, label = describe_update(getattr(alert, "update_reason", None))
+        update = {"reason": bound(reason, limits.reason), "label": label}
+    return {
+        "title": bound(alert.title, limits.headline),
+        "outlet": bound(alert.outlet, limits.outlet),
+        "url": bound(alert.url, limits.url),
+        "link": link if link and measure(link) <= limits.url else None,
+        "published": _published(alert.published_at),
+        "timestamp": int(alert.published_at.timestamp()) if alert.published_at else None,
+        "terms": _bound_list(alert.terms, limits.terms, bound, measure),
+        "snippet": bound(alert.snippet, limits.snippet),
+        "update": update,
+        "also": _bound_list(getattr(alert, "also_covered_by", ()), limits.also, bound, measure),
+    }
+
+
+def _bound_list(
+    items: Sequence[str], limit: int, bound: Callable[[str, int], str],
+    measure: Callable[[str], int],
+) -> list[str]:
+    """As many items as fit in `limit` together (", " between them), then "…" for the rest."""
+    kept: list[str] = []
+    room = limit
+    for item in items:
+        text = bound(item, room)
+        if kept and (text.endswith(ELLIPSIS) or measure(text) + 2 > room):
+            kept.append(ELLIPSIS)
+            break
+        kept.append(text)
+        room -= measure(text) + 2
+        if room <= len(ELLIPSIS):
+            break
+    return kept
+
+
+def _published(when: datetime | None) -> str:
+    """The time as the outlet wrote it: "2017-01-24 10:15 UTC" or "2017-01-24 11:15 UTC+01:00"."""
+    if when is None:
+        return "date unknown"
+    if not when.utcoffset():
+        return when.strftime("%Y-%m-%d %H:%M UTC")
+    zone = when.strftime("%z")  # "+0100"
+    return when.strftime("%Y-%m-%d %H:%M ") + f"UTC{zone[:3]}:{zone[3:5]}"
+
+
+def _is_update(alert: AlertFacts) -> bool:
+    return getattr(alert, "kind", "new") == "update"
+
+
+def _render(environment: str, template: str, facts: dict[str, Any], limit: int) -> str:
+    # Values are rendered once and never re-parsed: a `{{ }}` in scraped text stays literal.
+    body = _environment(environment).get_template(template).render(**facts).strip()
+    return fit(body, limit)  # a safety net only: the fields' bounds already add up to less
+
+
+@cache
+def _environment(name: str) -> SandboxedEnvironment:
+    """A sandboxed environment escaping every value for its channel: HTML autoescaped, Slack's
+    `&<>` as entities, mentions broken everywhere but in an email's text part."""
+    finalize = {"slack": slack_escape, "plain": break_mentions}.get(name)
+    return SandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=name == "html",
+        finalize=(lambda value: finalize(str(value))) if finalize else None,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -11,8 +13,16 @@ from email.utils import make_msgid
 
 import apprise
 from apprise.plugins.email import base as apprise_email
+from apprise.plugins.email.base import NotifyEmail
+from apprise.plugins.slack import NotifySlack
 
-from alerts.message import AlertMessage
+from alerts.message import AlertMessage, Kind
+
+_FORMATS = {
+    "text": apprise.NotifyFormat.TEXT,
+    "markdown": apprise.NotifyFormat.MARKDOWN,
+    "html": apprise.NotifyFormat.HTML,
+}
 
 
 class ChannelError(ValueError):
@@ -37,62 +47,128 @@ def masked(url: str) -> str:
 
 def make_notifier(url: str) -> apprise.Apprise:
     """An Apprise object for one channel URL; ChannelError if apprise can't parse it."""
-    notifier = apprise.Apprise()
-    if not notifier.add(url):
+    plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    if not plugin:
         raise ChannelError(f"apprise cannot use channel URL {masked(url)}")
+    if isinstance(plugin, NotifySlack):
+        # Block Kit: our mrkdwn goes into a section as is. The legacy attachment mode runs
+        # its own formatter, which turns escaped `&lt;!channel&gt;` and links back into live ones.
+        plugin.use_blocks = True
+    notifier = apprise.Apprise()
+    notifier.add(plugin)
     return notifier
 
 
+def channel_kind(notifier: apprise.Apprise) -> Kind:
+    """Which message form suits the channel: Slack mrkdwn, an HTML email, or plain text."""
+    plugin = notifier[0] if len(notifier) else None
+    if isinstance(plugin, NotifySlack):
+        return "slack"
+    if isinstance(plugin, NotifyEmail):
+        return "email"
+    return "plain"
+
+
 def send(notifier: apprise.Apprise, message: AlertMessage) -> Delivery:
-    """Send one message; emails carry its stable Message-ID; failures come back with the reason."""
-    _install_stable_message_ids()
-    token = _MESSAGE_ID.set(message.message_id)
-    with _captured_warnings() as warnings:
+    """Send one message; emails carry its stable Message-ID and its own text part; failures
+    come back with apprise's reason."""
+    _install_email_seams()
+    tokens = (_MESSAGE_ID.set(message.message_id), _TEXT_PART.set(message.text))
+    with _captured_failures() as reasons:
         try:
-            ok = bool(notifier.notify(title=message.title, body=message.body))
+            ok = bool(notifier.notify(title=message.title, body=message.body,
+                                      body_format=_FORMATS[message.body_format]))  # fmt: skip
         except Exception as exc:  # a plugin bug must not lose the alert: it stays pending
             return Delivery(ok=False, error=f"{type(exc).__name__}: {exc}")
         finally:
-            _MESSAGE_ID.reset(token)
+            _MESSAGE_ID.reset(tokens[0])
+            _TEXT_PART.reset(tokens[1])
     if ok:
         return Delivery(ok=True)
-    return Delivery(ok=False, error="; ".join(warnings) or "apprise reported a failed delivery")
+    return Delivery(ok=False, error="; ".join(reasons) or "apprise reported a failed delivery")
 
 
-class _ListHandler(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
+# apprise logs why a send failed at WARNING ("…error=404."), except the server's own words on
+# SMTP (a 550 refusal): those only come at DEBUG as "Socket Exception: …". DEBUG also carries
+# whole URLs with their secrets, so while a send runs the logger lets DEBUG records be made,
+# and one filter keeps just the socket exceptions for the caller and drops every record no
+# handler would have seen before. A refcount keeps concurrent senders from restoring early.
+_SOCKET_EXCEPTION = re.compile(r"^Socket Exception: ")
+_SINK: ContextVar[list[str] | None] = ContextVar("newswatch_apprise_sink", default=None)
+_capture_lock = threading.Lock()
+_capture_users = 0
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+
+class _FailureFilter(logging.Filter):
+    def __init__(self, floor: int) -> None:
+        super().__init__()
+        self.floor = floor  # the level records needed before the capture began
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        sink = _SINK.get()
+        if sink is not None and (record.levelno >= logging.WARNING or _smtp_reply(record)):
+            sink.append(record.getMessage())
+        return record.levelno >= self.floor
+
+
+def _smtp_reply(record: logging.LogRecord) -> bool:
+    # Only the email plugin's: an HTTP plugin's socket exception quotes the request path and
+    # query string, where a token may sit.
+    return "email" in record.pathname and bool(_SOCKET_EXCEPTION.match(str(record.msg)))
+
+
+_filter: _FailureFilter | None = None
+_saved_level = logging.NOTSET
 
 
 @contextmanager
-def _captured_warnings() -> Iterator[list[str]]:
-    # apprise reports why a send failed only through its logger; WARNING and above carry
-    # no secrets (DEBUG does, which is why the level is never lowered here).
+def _captured_failures() -> Iterator[list[str]]:
+    global _capture_users, _filter, _saved_level
     logger = logging.getLogger("apprise")
-    handler = _ListHandler()
-    logger.addHandler(handler)
+    reasons: list[str] = []
+    token = _SINK.set(reasons)
+    with _capture_lock:
+        if _capture_users == 0:
+            _filter = _FailureFilter(logger.getEffectiveLevel())
+            _saved_level = logger.level
+            logger.addFilter(_filter)  # before the level drops: never a moment without it
+            logger.setLevel(min(logging.DEBUG, _filter.floor))
+        _capture_users += 1
     try:
-        yield handler.messages
+        yield reasons
     finally:
-        logger.removeHandler(handler)
+        _SINK.reset(token)
+        with _capture_lock:
+            _capture_users -= 1
+            if _capture_users == 0:
+                logger.setLevel(_saved_level)
+                logger.removeFilter(_filter)
 
 
-# The Message-ID of the email being sent in this thread (apprise sends one service in the
-# caller's thread), or None for apprise's usual random one.
+# The Message-ID and text part of the email being sent in this thread (apprise sends one
+# service in the caller's thread), or None for apprise's usual ones.
 _MESSAGE_ID: ContextVar[str | None] = ContextVar("newswatch_message_id", default=None)
+_TEXT_PART: ContextVar[str | None] = ContextVar("newswatch_text_part", default=None)
+_convert_between = apprise_email.convert_between
 
 
 def _message_id(idstring: str | None = None, domain: str | None = None) -> str:
     return _MESSAGE_ID.get() or make_msgid(idstring=idstring, domain=domain)
 
 
-def _install_stable_message_ids() -> None:
+def _text_part(from_format: str, to_format: str, content: str) -> str:
+    text = _TEXT_PART.get()
+    if text is not None and to_format == apprise.NotifyFormat.TEXT:
+        return text
+    return _convert_between(from_format, to_format, content)
+
+
+def _install_email_seams() -> None:
     # apprise 1.13's mailto:// always stamps `make_msgid()` after the custom headers, so a
     # `+Message-ID=` URL argument only adds a second, conflicting Message-ID header (which
     # some providers reject). Its module-level `make_msgid` is the one seam that lets ours
-    # replace it; tests/test_outbox_claims.py checks exactly one Message-ID arrives.
+    # replace it; tests/test_outbox_claims.py checks exactly one Message-ID arrives. Likewise
+    # the text/plain part of an HTML email is `convert_between(HTML, TEXT, body)` there, and
+    # nowhere else in that module: ours is the template's plain text.
     apprise_email.make_msgid = _message_id
+    apprise_email.convert_between = _text_part

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from flows.cli_options import ConfigOption, JsonOption, load_or_exit
+from flows.cli_options import ConfigOption, JsonOption, json_line, load_or_exit
 from flows.cli_stored import stored
 
 app = typer.Typer(help="Monitor news outlets and alert on watchlist matches.", no_args_is_help=True)
@@ -29,33 +30,62 @@ def main() -> None:
     app()
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"newswatch {version('newswatch')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """Monitor news outlets and alert on watchlist matches."""
+
+
 @app.command()
-def check(config: ConfigOption = None) -> None:
-    """Validate a config and say precisely what is wrong."""
-    from alerts.notify import ChannelError, make_notifier
+def check(
+    config: ConfigOption = None,
+    connect: Annotated[
+        bool, typer.Option("--connect", help="Also connect to the database (or its file)")
+    ] = False,
+) -> None:
+    """Validate a config and say precisely what is wrong (exit 2 if anything is)."""
+    from flows.checks import channel_problem, database_problem
 
     path, cfg = load_or_exit(config)
-    problems = []
-    for name, url in cfg.channels.items():
-        try:
-            make_notifier(url)
-        except ChannelError as exc:
-            problems.append(f"{path}: channels.{name}: {exc}")
+    problems = [
+        f"{path}: channels.{name}: {problem}"
+        for name, url in cfg.channels.items()
+        if (problem := channel_problem(url))
+    ]
+    if connect and (problem := database_problem(cfg.database)):
+        problems.append(f"{path}: database: {problem}")
     if problems:
         typer.echo("\n".join(f"error: {p}" for p in problems), err=True)
         raise typer.Exit(2)
     typer.echo(
         f"{path}: OK — {len(cfg.outlets)} outlets, {len(cfg.watchlists)} watchlists, "
-        f"{len(cfg.channels)} channels"
+        f"{len(cfg.channels)} channels" + (", database reachable" if connect else "")
     )
 
 
 @app.command()
-def run(config: ConfigOption = None) -> None:
+def run(
+    config: ConfigOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The summary as one JSON object")] = False,
+) -> None:
     """Run one monitoring cycle now and print a short summary."""
     path, _ = load_or_exit(config)
     summary = _run_cycle(path)
-    typer.echo(summary.text())
+    typer.echo(json_line(asdict(summary)) if as_json else summary.text())
 
 
 def _run_cycle(path: Path):  # -> RunSummary; imported lazily so `check` stays fast
@@ -63,6 +93,9 @@ def _run_cycle(path: Path):  # -> RunSummary; imported lazily so `check` stays f
 
     from flows.monitor import CycleFailed, monitor
 
+    if problem := prefect_problem():
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(1)
     try:
         return monitor(config_path=str(path))
     except CycleFailed as exc:
@@ -73,6 +106,21 @@ def _run_cycle(path: Path):  # -> RunSummary; imported lazily so `check` stays f
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         typer.echo(f"error: database unavailable: {type(exc).__name__}: {reason}", err=True)
         raise typer.Exit(1) from None
+
+
+def prefect_problem() -> str | None:
+    """Why no flow can run here (no Prefect API at all), with what to do; None when one can."""
+    from prefect.settings import get_current_settings
+
+    settings = get_current_settings()
+    if settings.api.url or settings.server.ephemeral.enabled:
+        return None
+    return (
+        "no Prefect API: PREFECT_API_URL is unset and PREFECT_SERVER_EPHEMERAL_ENABLED is "
+        "false. Start a server (`.venv/bin/prefect server start`) and set "
+        "PREFECT_API_URL=http://127.0.0.1:4200/api, or unset PREFECT_SERVER_EPHEMERAL_ENABLED "
+        "to let newswatch start a temporary local API for the run."
+    )
 
 
 @app.command()
@@ -129,11 +177,16 @@ def demo(
     workdir: Annotated[Path, typer.Option(help="Where the demo keeps its database")] = Path(
         ".newswatch/demo"
     ),
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also show Prefect's run logs here")
+    ] = False,
 ) -> None:
     """Run the whole pipeline offline against a bundled sample news site on 127.0.0.1."""
+    from flows.console import prefect_console
     from flows.demo import run_demo
 
-    run_demo(workdir, typer.echo)
+    with prefect_console(verbose):
+        run_demo(workdir, typer.echo)
 
 
 @app.command()

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 
@@ -22,6 +22,10 @@ ConfigOption = Annotated[
     typer.Option("--config", "-c", help="Config file (default: $NEWSWATCH_CONFIG, newswatch.toml)"),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per line")]
+# An alert's states in the outbox (storage.outbox PENDING/SENT, the alerts.status CHECK);
+# a Literal so typer refuses any other with exit 2 and the list. tests/test_cli.py ties them.
+AlertStatus = Literal["pending", "sent"]
+StatusOption = Annotated[AlertStatus | None, typer.Option(help="Only alerts in this state")]
 
 
 def load_or_exit(config: Path | None) -> tuple[Path, Config]:

@@ -8,13 +8,23 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from flows.cli_options import ConfigOption, JsonOption, json_line, query, with_engine
+from flows.cli_options import (
+    ConfigOption,
+    JsonOption,
+    StatusOption,
+    json_line,
+    query,
+    with_engine,
+)
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
     from storage.boilerplate import Evidence
 
 stored = typer.Typer()
-outlets_app = typer.Typer(help="What newswatch learned about each outlet.", no_args_is_help=True)
+outlets_app = typer.Typer(help="Each outlet's health, and what newswatch learned about it.")
 stored.add_typer(outlets_app, name="outlets")
 
 
@@ -46,12 +56,18 @@ def articles(
 def alerts(
     config: ConfigOption = None,
     as_json: JsonOption = False,
-    status: Annotated[str | None, typer.Option(help="pending or sent")] = None,
+    status: StatusOption = None,
+    channels: Annotated[
+        bool, typer.Option("--channels", help="Only each channel's state and what it owes")
+    ] = False,
 ) -> None:
-    """List alerts: owed (pending) and sent."""
+    """List alerts: owed (pending) and sent, then each channel that owes or fails: failing,
+    backing off or dead, with its last error."""
     from storage.outbox import list_alerts
 
-    for row in query(config, lambda s: list_alerts(s, status=status)):
+    rows, states = query(config, lambda s: ([] if channels else list_alerts(s, status=status),
+                                            _channel_states(s)))  # fmt: skip
+    for row in rows:
         if as_json:
             typer.echo(json_line(asdict(row)))
         else:
@@ -60,6 +76,40 @@ def alerts(
                 f"{row.status:7}  {row.watchlist}  {row.channel}  {row.url}"
                 f"  attempts={row.attempts}{error}"
             )
+    for state in states:
+        if as_json:
+            if channels:
+                typer.echo(json_line(state))
+            continue
+        line = f"channel {state['channel']}: {state['state']}, {state['pending']} pending"
+        if state["retry_at"] and state["state"] != "dead":
+            line += f", next try after {state['retry_at']:%Y-%m-%d %H:%M} UTC"
+        typer.echo(line + (f"; last error: {state['last_error']}" if state["last_error"] else ""))
+
+
+def _channel_states(session: Session) -> list[dict]:
+    """Each channel that owes alerts or has failed: its state, what it owes, why it fails."""
+    from alerts.backoff import verdict
+    from storage.channels import load_health, pending_by_channel
+
+    health, pending = load_health(session), pending_by_channel(session)
+    now = datetime.now(UTC)
+    states = []
+    for name in sorted(set(health) | set(pending)):
+        record = health.get(name)
+        state = verdict(record, now) if record else "ready"
+        if state == "ready":
+            state = "failing" if record and record.failures else "ok"
+        if state == "ok" and not pending.get(name):
+            continue
+        states.append({
+            "channel": name, "state": state, "pending": pending.get(name, 0),
+            "failures": record.failures if record else 0,
+            "retry_at": record.retry_at if record else None,
+            "dead_since": record.dead_since if record else None,
+            "last_error": record.last_error if record else None,
+        })  # fmt: skip
+    return states
 
 
 @stored.command()
@@ -79,6 +129,66 @@ def versions(url: str, config: ConfigOption = None) -> None:
             typer.echo(
                 version_diff(older.text, newer.text, f"v{older.version}", f"v{newer.version}")
             )
+
+
+@outlets_app.callback(invoke_without_command=True)
+def outlets(ctx: typer.Context, config: ConfigOption = None, as_json: JsonOption = False) -> None:
+    """List each configured outlet's health (ok, failing, degraded, silent) since when, its
+    latest new article and its latest run's counts; `outlets boilerplate NAME` for the rest."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rows = with_engine(config, lambda cfg, engine: _overview(engine, [o.name for o in cfg.outlets]))
+    for row in rows:
+        if as_json:
+            typer.echo(json_line(asdict(row)))
+            continue
+        since = f" since {row.since:%Y-%m-%d %H:%M} UTC" if row.since else ""
+        latest = row.last_new_article_at
+        new = f"{latest:%Y-%m-%d %H:%M} UTC" if latest else "never"
+        typer.echo(f"{row.outlet}: {row.state}{since}{f' ({row.reason})' if row.reason else ''}")
+        typer.echo(f"  last new article: {new}; last run: {_run_line(row.last_run)}")
+
+
+def _overview(engine: Engine, names: list[str]) -> list:
+    from sqlalchemy.orm import Session
+
+    from storage.health import overview
+
+    with Session(engine) as session:
+        return overview(session, names)
+
+
+def _run_line(run: dict | None) -> str:
+    """A run's counts on one line."""
+    if run is None:
+        return "none yet"
+    errors = ", ".join(f"{kind}×{n}" for kind, n in sorted(run["errors"].items()))
+    return (
+        f"{run['at']:%Y-%m-%d %H:%M} UTC, {run['discovered']} discovered, {run['fetched']} "
+        f"fetched, {run['new']} new, {run['updated']} updated, {run['failed']} failed"
+        f"{f' ({errors})' if errors else ''}, {run['blocked']} block pages, {run['short']} "
+        f"short, {run['not_article']} not articles, {run['not_modified']}/{run['responses']} "
+        "responses 304"
+    )
+
+
+@outlets_app.command("add")
+def outlet_add(
+    url: Annotated[str, typer.Argument(help="The site's home page (or any page of it)")],
+    name: Annotated[str | None, typer.Option(help="Outlet name (default: the site's)")] = None,
+    intranet: Annotated[bool, typer.Option(help="Allow a private or loopback address")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Show the entry, change nothing")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Find a site's feeds and sitemaps (home page links, common paths, robots.txt) and append
+    an [[outlets]] entry for them to the config."""
+    from flows.config import config_path
+    from flows.discover import add_site
+
+    status = add_site(url, config_path(config), name=name, intranet=intranet,
+                      dry_run=dry_run, echo=typer.echo)  # fmt: skip
+    if status:
+        raise typer.Exit(status)
 
 
 @outlets_app.command("boilerplate")

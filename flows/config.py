@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from alerts.query import QueryError, parse_query
+from flows.config_checks import database_url_problem, describe
 from flows.schedule import validate_cron
 from spiders.excludes import ExcludeError, compile_exclude
 
@@ -164,6 +165,12 @@ class Retention(_Strict):
         return validate_cron(expression)
 
 
+class HealthSettings(_Strict):
+    """Where notices of outlets going bad (failing, degraded, silent) and recovering go."""
+
+    notify: list[str] = []  # channel names; none: states are kept and reported, not sent
+
+
 class Config(_Strict):
     """The whole validated config."""
 
@@ -173,6 +180,7 @@ class Config(_Strict):
     crawl: Crawl = Crawl()
     stories: Stories = Stories()
     retention: Retention = Retention()
+    health: HealthSettings = HealthSettings()
     outlets: list[Outlet] = []
     watchlists: list[Watchlist] = []
 
@@ -181,6 +189,14 @@ class Config(_Strict):
     def _valid_cron(cls, expression: str) -> str:
         return validate_cron(expression)
 
+    @field_validator("database")
+    @classmethod
+    def _usable_database(cls, url: str) -> str:
+        problem = database_url_problem(url)
+        if problem:
+            raise ValueError(problem)
+        return url
+
     @model_validator(mode="after")
     def _references_resolve(self) -> Config:
         for kind, items in (("outlets", self.outlets), ("watchlists", self.watchlists)):
@@ -188,11 +204,12 @@ class Config(_Strict):
             duplicates = sorted({n for n in names if names.count(n) > 1})
             if duplicates:
                 raise ValueError(f"duplicate {kind} name(s): {', '.join(duplicates)}")
-        for i, watchlist in enumerate(self.watchlists):
-            for j, channel in enumerate(watchlist.notify):
+        notifying = [(f"watchlists[{i}]", w.notify) for i, w in enumerate(self.watchlists)]
+        for where, notify in [*notifying, ("health", self.health.notify)]:
+            for j, channel in enumerate(notify):
                 if channel not in self.channels:
                     raise ValueError(
-                        f"watchlists[{i}].notify[{j}]: channel {channel!r} is not defined "
+                        f"{where}.notify[{j}]: channel {channel!r} is not defined "
                         f"in [channels] (defined: {', '.join(sorted(self.channels)) or 'none'})"
                     )
         return self
@@ -226,7 +243,7 @@ def parse_config(raw: dict[str, Any], source: str, env: dict[str, str]) -> Confi
     try:
         return Config.model_validate(expanded)
     except ValidationError as exc:
-        raise ConfigError("\n".join(_describe(exc, source))) from None
+        raise ConfigError("\n".join(describe(exc, source, Config))) from None
 
 
 def _expand(value: Any, env: dict[str, str], source: str, path: str) -> Any:
@@ -242,16 +259,3 @@ def _expand(value: Any, env: dict[str, str], source: str, path: str) -> Any:
             )
         return _ENV_REF.sub(lambda m: env[m.group(1)], value)
     return value
-
-
-def _describe(exc: ValidationError, source: str) -> list[str]:
-    lines = []
-    for error in exc.errors():
-        location = "".join(
-            f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"]
-        ).lstrip(".")
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
-        lines.append(f"{source}: {location or '(top level)'}: {message}")
-    return lines

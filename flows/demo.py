@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,7 +72,10 @@ def run_demo(workdir: Path, say: Callable[[str], None] = print) -> None:
         say(f"\n== Cycle 2: after the site published {new_url}")
         say(monitor(config_path=str(config)).text())
         _show_alerts(inbox, seen, say)
-    say(f"\nInspect: newswatch articles --config {config}   |   newswatch alerts --config {config}")
+        _show_inbox(inbox, say)
+    command = f"{_shown(_newswatch())} {{}} --config {_shown(config)}"
+    say(f"\nInspect: {command.format('articles')}\n         {command.format('alerts')}")
+    say("Prefect's run logs: --verbose shows them here; with PREFECT_API_URL set, the dashboard")
 
 
 def _show_alerts(inbox: AlertReceiver, start: int, say: Callable[[str], None]) -> None:
@@ -79,3 +83,29 @@ def _show_alerts(inbox: AlertReceiver, start: int, say: Callable[[str], None]) -
         say(f"  alert → {alert.get('title')}")
     if len(inbox.received) == start:
         say("  (no new alerts)")
+
+
+def _show_inbox(inbox: AlertReceiver, say: Callable[[str], None]) -> None:
+    """What reached the inbox (a real HTTP receiver apprise posted to): the latest in full."""
+    say(f"\n== Inbox: {len(inbox.received)} alerts delivered to {inbox.url} (titles above)")
+    if inbox.received:
+        latest = inbox.received[-1]
+        say("The latest, as delivered:")
+        for line in [str(latest.get("title")), *str(latest.get("message", "")).splitlines()]:
+            say(f"  │ {line}")
+
+
+def _newswatch() -> Path:
+    # The venv's own command: `newswatch` alone is not on PATH unless the venv is activated.
+    command = Path(sys.executable).with_name("newswatch")
+    return command if command.exists() else Path(sys.argv[0])
+
+
+def _shown(path: Path) -> str:
+    """A path as typed from the current directory: relative below it, else absolute."""
+    absolute = path.absolute()
+    try:
+        shown = str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
+    return shown if "/" in shown else f"./{shown}"  # a bare name would be looked up on PATH

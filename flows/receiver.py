@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
 
 class AlertReceiver:
-    """Collects JSON POST bodies on 127.0.0.1; `status` can be set to simulate a failing channel."""
+    """Collects JSON POST bodies on 127.0.0.1; `status` and `delay` simulate a failing or slow
+    channel."""
 
     def __init__(self) -> None:
         self.received: list[dict] = []
+        self.posts = 0  # every POST, accepted or not
         self.status = 200
+        self.delay = 0.0  # seconds before answering: a slow or hanging channel
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -30,11 +34,20 @@ class AlertReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with receiver._lock:
+                    receiver.posts += 1
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 if receiver.status == 200:
                     with receiver._lock:
                         receiver.received.append(json.loads(body or b"{}"))
-                self.send_response(receiver.status)
-                self.end_headers()
+                try:
+                    self.send_response(receiver.status)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"ok")  # what a Slack webhook answers; json:// ignores it
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender gave up waiting (a hanging channel, simulated)
 
             def log_message(self, *args: object) -> None:
                 pass

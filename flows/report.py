@@ -1,4 +1,5 @@
-"""The run summary: per-outlet counts, built from what the run did (pure), rendered for people."""
+"""The run summary: per-outlet counts and health, built from what the run did (pure), rendered
+for people."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+
+from alerts.health import OK, Health
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,8 @@ class OutletReport:
     also_covered: int = 0  # matching copies of a story alerted already: recorded, not sent
     alerts_sent: int = 0
     errors: str = ""
+    health: str = "ok"  # ok, failing, degraded or silent (alerts.health)
+    health_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -29,9 +34,11 @@ class RunSummary:
     """What one monitoring cycle did."""
 
     outlets: tuple[OutletReport, ...]
-    alerts_pending: int  # deliveries that failed this run and will be retried
+    alerts_pending: int  # alerts still owed after this run, on every channel
     crawl_error: str | None = None
     failed_outlets: tuple[str, ...] = field(default=())
+    # Channels failing, backing off, out of time or dead, with what they owe (flows.deliver).
+    channel_notices: tuple[str, ...] = field(default=())
 
     def table(self) -> list[dict]:
         """Rows for the Prefect table artifact and `--json` output."""
@@ -53,7 +60,9 @@ class RunSummary:
             lines.append(f"crawl failed: {self.crawl_error}")
         lines += [f"outlet failed: {row.outlet}: {row.errors}" for row in self.outlets
                   if row.outlet in self.failed_outlets]
-        return "\n".join(lines)
+        lines += [f"outlet {row.health}: {row.outlet}: {row.health_reason}".rstrip(": ")
+                  for row in self.outlets if row.health != OK]
+        return "\n".join([*lines, *self.channel_notices])
 
 
 def summarize(
@@ -62,10 +71,12 @@ def summarize(
     changes: Mapping[str, Counter],
     sent_by_outlet: Counter,
     backed_off: Mapping[str, datetime] | None = None,
+    health: Mapping[str, Health] | None = None,
 ) -> tuple[OutletReport, ...]:
-    """Merge crawl stats, storage changes and deliveries into one row per outlet."""
+    """Merge crawl stats, storage changes, deliveries and health into one row per outlet."""
     rows = []
     for name in outlet_names:
+        state = (health or {}).get(name, Health(OK))
         stats = crawl_stats.get(name)
         counts = changes.get(name, Counter())
         errors = dict(getattr(stats, "errors", {}) or {})
@@ -83,6 +94,8 @@ def summarize(
                 also_covered=counts["also_covered"],
                 alerts_sent=sent_by_outlet[name],
                 errors=", ".join(f"{kind}×{n}" for kind, n in sorted(errors.items())),
+                health=state.state,
+                health_reason=state.reason,
             )
         )
     return tuple(rows)

@@ -35,6 +35,7 @@ class ShardOutcome:
     changes: dict[str, Counter] = field(default_factory=dict)
     crawl_error: str | None = None
     backed_off: dict[str, datetime] = field(default_factory=dict)  # outlets skipped this run
+    responses: dict[str, int] = field(default_factory=dict)  # responses received (304s too)
 
 
 def shard_count(config: Config) -> int:
@@ -58,7 +59,9 @@ def crawl_and_store(
     changes = store_and_match(engine, config, crawl.records, crawl.pages_dir)
     crash_point("after_store")
     remember_fetches(engine, crawl)
-    return ShardOutcome(outlets=crawl.outlets, changes=changes, backed_off=plan.backed_off)
+    responses = Counter(fetch.outlet for fetch in crawl.fetches)
+    return ShardOutcome(outlets=crawl.outlets, changes=changes, backed_off=plan.backed_off,
+                        responses=dict(responses))  # fmt: skip
 
 
 def merge_outcomes(outcomes: Iterable[ShardOutcome]) -> ShardOutcome:
@@ -66,14 +69,16 @@ def merge_outcomes(outcomes: Iterable[ShardOutcome]) -> ShardOutcome:
     stats: dict[str, OutletCrawlStats] = {}
     changes: dict[str, Counter] = {}
     backed_off: dict[str, datetime] = {}
+    responses: dict[str, int] = {}
     errors = []
     for outcome in outcomes:
         stats.update(outcome.outlets)
         changes.update(outcome.changes)
         backed_off.update(outcome.backed_off)
+        responses.update(outcome.responses)
         if outcome.crawl_error:
             errors.append(outcome.crawl_error)
-    return ShardOutcome(stats, changes, "\n".join(errors) or None, backed_off)
+    return ShardOutcome(stats, changes, "\n".join(errors) or None, backed_off, responses)
 
 
 @flow(name="newswatch-shard", persist_result=True)

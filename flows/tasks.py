@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from alerts.health import extraction_signs
 from alerts.query import parse_query
 from flows.config import Config, Outlet
 from flows.crawl import CrawlResult, run_crawl
@@ -137,6 +138,7 @@ def store_and_match(
         counts[record.outlet][result.kind] += 1
         counts[record.outlet]["matched"] += bool(result.matched)
         counts[record.outlet]["also_covered"] += bool(result.also_covered)
+        counts[record.outlet].update(extraction_signs(record.title, record.text))  # health
     return counts
 
 
@@ -173,9 +175,13 @@ def _transient(kind: str) -> bool:
 def deliver_alerts(engine: Engine, config: Config) -> DeliveryReport:
     """Deliver every pending alert, including those owed by earlier runs."""
     report = deliver_pending(engine, config.channels, utcnow)
-    get_run_logger().info(
-        "alerts: %d sent, %d still pending", sum(report.sent_by_outlet.values()), report.failed
-    )
+    logger = get_run_logger()
+    logger.info(
+        "alerts: %d sent, %d failed, %d still pending", sum(report.sent_by_outlet.values()),
+        report.failed, report.pending,
+    )  # fmt: skip
+    for notice in report.notices():  # a dead or failing channel is the operator's to fix
+        logger.warning(notice)
     return report
 
 

