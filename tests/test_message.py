@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 
 import pytest
+from alert_facts import Facts
 
 from alerts.escape import WORD_JOINER, fit, one_line, safe_link, slack_escape
 from alerts.message import EMAIL, PLAIN, SLACK, describe_update, format_alert
@@ -15,18 +15,6 @@ HOSTILE = "<!channel> @here <https://evil.example|click> <script>alert(1)</scrip
 HUGE = "word " * 20_000 + "&<>" * 10_000  # 100 KB and more, escaping at its worst
 
 
-@dataclass(frozen=True)
-class Facts:
-    watchlist: str = "us-russia-syria"
-    title: str = "Trump open to working with Moscow"
-    outlet: str = "The Independent"
-    published_at: datetime | None = datetime(2017, 1, 24, 10, 15, tzinfo=UTC)
-    url: str = "https://www.independent.co.uk/news/world/trump-moscow.html"
-    terms: tuple[str, ...] = ("Russia", "Syria")
-    snippet: str = "…joint air strikes in Syria…"
-    kind: str = "new"
-    update_reason: str | None = None
-    also_covered_by: tuple[str, ...] = ()
 
 
 # Each case: which fact holds the hostile text, and in what form.

@@ -1,26 +1,15 @@
 """Delivery through apprise to real local receivers: an HTTP endpoint and an SMTP server."""
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import replace
 from email.header import decode_header, make_header
 
 import pytest
+from alert_facts import Facts
 from conftest import free_port
 
 from alerts.message import format_alert
 from alerts.notify import ChannelError, channel_kind, make_notifier, masked, send
 from flows.receiver import AlertReceiver
-
-
-@dataclass
-class Facts:
-    watchlist: str = "us-russia-syria"
-    title: str = "Trump open to working with Moscow"
-    outlet: str = "The Independent"
-    published_at: datetime | None = datetime(2017, 1, 24, 10, 15, tzinfo=UTC)
-    url: str = "https://www.independent.co.uk/news/world/trump-moscow.html"
-    terms: tuple[str, ...] = ("Russia", "Syria")
-    snippet: str = "…cooperation with the Russian military to conduct joint air strikes in Syria…"
 
 
 def test_message_carries_every_fact() -> None:
@@ -76,10 +65,7 @@ HOSTILE = "<!channel> @here <https://evil.example|click> <script>alert(1)</scrip
 
 
 def hostile_facts() -> Facts:
-    facts = Facts()
-    facts.title = HOSTILE + " " + "long " * 20_000  # a 100 KB headline
-    facts.snippet = HOSTILE
-    return facts
+    return replace(Facts(), title=HOSTILE + " " + "long " * 20_000, snippet=HOSTILE)  # 100 KB
 
 
 def test_slack_gets_inert_bounded_mrkdwn_blocks(monkeypatch) -> None:
