@@ -128,8 +128,11 @@ def _from_meta(
 
 def _aware(value: datetime, zone: tzinfo) -> datetime:
     # A value without an offset is read in the outlet's zone (UTC unless configured); one with
-    # an offset keeps it, so the publish day stays the day the outlet printed.
-    return value.replace(tzinfo=zone) if value.tzinfo is None else value
+    # an offset keeps it, so the publish day stays the day the outlet printed. One written in
+    # UTC ("Z", a feed's GMT) says nothing of the outlet's day: its zone, when configured, does.
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zone)
+    return value.astimezone(zone) if value.utcoffset() == timedelta(0) else value
 
 
 def _plausible(value: datetime) -> datetime | None:

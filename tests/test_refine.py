@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml.html import fromstring
@@ -146,6 +147,17 @@ def test_the_publish_day_is_the_outlets_local_day() -> None:
     assert page is not None and page.published_at is not None
     assert page.published_at.date() == date(2024, 6, 7)  # 6 June in UTC
     assert page.published_at.isoformat() == "2024-06-07T00:30:00+08:00"
+
+
+def test_a_time_written_in_utc_takes_the_outlets_day_when_its_zone_is_known() -> None:
+    head = "<meta property='article:published_time' content='2022-05-04T02:00:00Z'>"
+    here = clean_page(_page(_paragraphs(), head), URL, zone=ZoneInfo("America/Buenos_Aires"))
+    there = clean_page(_page(_paragraphs(), head), URL)
+    assert here is not None and here.published_at is not None
+    assert here.published_at.date() == date(2022, 5, 3)  # 23:00 the evening before, locally
+    assert there is not None and there.published_at is not None
+    assert there.published_at.date() == date(2022, 5, 4)
+    assert here.published_at == there.published_at  # one instant
 
 
 def test_a_date_only_in_the_page_text_is_found() -> None:
