@@ -10,6 +10,7 @@ from typing import Any
 
 from spiders.excludes import ExcludeError, compile_excludes
 from spiders.extract import CleanPage, Explanation, explain_page
+from spiders.limits import CleaningLimit
 
 PREVIEW_CHARS = 160
 Echo = Callable[[str], None]
@@ -46,7 +47,12 @@ def clean_files(
             status = 2
             continue
         page_url = url or path.resolve().as_uri()
-        page, explanation = explain_page(html, page_url, exclude=excludes)
+        try:
+            page, explanation = explain_page(html, page_url, exclude=excludes)
+        except CleaningLimit as exc:
+            error(f"error: {path}: cannot be cleaned: {exc.kind}: {exc}")
+            status = 2
+            continue
         record = page_record(path, page_url, page)
         if explain:
             record["explanation"] = explanation_record(explanation)

@@ -133,6 +133,7 @@ class Crawl(_Strict):
     concurrency_per_domain: int = Field(default=2, ge=1)
     delay_seconds: float = Field(default=0.5, ge=0)
     max_page_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    clean_seconds: float = Field(default=20, ge=0)  # cleaning deadline per page; 0 = none
     retries: int = Field(default=2, ge=0)  # extra attempts after a timeout or 5xx
     max_redirects: int = Field(default=5, ge=0)
     sitemap_max_urls: int = Field(default=50_000, ge=1)  # URLs taken from one sitemap file

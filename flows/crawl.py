@@ -151,6 +151,7 @@ def scrapy_command(job_args: list[str], settings: Crawl) -> list[str]:
         "NEWSWATCH_SITEMAP_MAX_URLS": settings.sitemap_max_urls,
         "NEWSWATCH_SITEMAP_MAX_DEPTH": settings.sitemap_max_depth,
         "NEWSWATCH_RETRY_AFTER_MAX_WAIT": settings.retry_after_max_wait,
+        "NEWSWATCH_CLEAN_SECONDS": settings.clean_seconds,
     }
     command = [sys.executable, "-m", "scrapy", "crawl", "news", *job_args]
     for key, value in overrides.items():

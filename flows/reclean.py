@@ -15,6 +15,7 @@ from flows.config import Config, Outlet
 from spiders.excludes import Excludes, compile_excludes
 from spiders.extract import clean_page
 from spiders.items import ArticleRecord
+from spiders.limits import CleaningLimit
 from spiders.pages import decompress_page
 from storage.articles import at_offset, upsert_article
 from storage.boilerplate import fingerprints, strip
@@ -162,7 +163,10 @@ def _kept_pages(engine: Engine, since: datetime | None, outlet: str | None) -> I
 
 def _recleaned_record(kept: _Kept, cleaning: _Cleaning) -> tuple[ArticleRecord | None, set[int]]:
     html = decompress_page(kept.raw_html)
-    clean = clean_page(html, kept.url, zone=cleaning.zone, exclude=cleaning.excludes)
+    try:
+        clean = clean_page(html, kept.url, zone=cleaning.zone, exclude=cleaning.excludes)
+    except CleaningLimit:  # as in the crawl: the page fails alone, its stored text stays
+        return None, set()
     if clean is None:
         return None, set()
     sample = fingerprints(clean.text)

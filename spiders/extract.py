@@ -19,6 +19,7 @@ from spiders.authors import clean_authors
 from spiders.dates import copyright_guess, publish_time, update_time
 from spiders.excludes import compile_excludes, drop_excluded
 from spiders.headline import choose_headline, site_keys, strip_site
+from spiders.limits import check_tree_size
 from spiders.refine import Refined, refine
 from spiders.structured import PageFacts, read_facts
 from spiders.text import name_key
@@ -97,11 +98,14 @@ def explain_page(
     zone: tzinfo = UTC,
     exclude: Iterable[str | etree.XPath] = (),
 ) -> tuple[CleanPage | None, Explanation | None]:
-    """clean_page's result with the reasons behind it (None for an unparseable page)."""
+    """clean_page's result with the reasons behind it (None for an unparseable page).
+
+    Raises spiders.limits.TreeTooLarge for a page of more elements than any article has."""
     excludes = compile_excludes(exclude)
     tree = load_html(html)
     if tree is None:
         return None, None
+    check_tree_size(len(tree.xpath("//*")))  # before any work that grows with the tree
     # Before anything reads the page: an excluded block's headline or byline must not count.
     drop_excluded(tree, excludes)
     facts = read_facts(tree)

@@ -28,6 +28,7 @@ from spiders.extract import clean_page
 from spiders.failures import error_kind, loggable_url
 from spiders.incremental import FetchLog, load_conditional
 from spiders.items import ArticleRecord
+from spiders.limits import CLEAN_SECONDS, CleaningLimit, deadline
 from spiders.pages import save_page
 from spiders.politeness import slot_key, slot_settings
 from spiders.safety import AddressPolicy
@@ -112,6 +113,7 @@ class NewsSpider(scrapy.Spider):
         self.validators, self.revisits = load_conditional(conditional)
         self.fetch_log = FetchLog("")
         self.pages_dir: Path | None = None  # where article pages are kept for re-cleaning
+        self.clean_seconds = CLEAN_SECONDS  # deadline for cleaning one page
         self.requested: set[str] = set()  # fold keys of the article URLs seen in this crawl
         self.emitted: set[str] = set()  # fold keys of the records yielded
 
@@ -128,6 +130,7 @@ class NewsSpider(scrapy.Spider):
         spider.fetch_log = FetchLog(crawler.settings.get("NEWSWATCH_FETCH_LOG", ""))
         if pages := crawler.settings.get("NEWSWATCH_PAGES_DIR"):
             spider.pages_dir = Path(pages)
+        spider.clean_seconds = crawler.settings.getfloat("NEWSWATCH_CLEAN_SECONDS", CLEAN_SECONDS)
         return spider
 
     def closed(self, reason: str) -> None:
@@ -218,10 +221,15 @@ class NewsSpider(scrapy.Spider):
         from_feed = response.meta.get("listed_by") == "feed"
         rules = self.rules[outlet]
         try:
-            clean = clean_page(
-                response.text, response.url, feed_published=listed_at if from_feed else None,
-                zone=rules.zone, exclude=rules.excludes,
-            )  # fmt: skip
+            with deadline(self.clean_seconds):
+                clean = clean_page(
+                    response.text, response.url, feed_published=listed_at if from_feed else None,
+                    zone=rules.zone, exclude=rules.excludes,
+                )  # fmt: skip
+        except CleaningLimit as exc:  # a bomb of a tree, or a page that never finishes
+            logger.warning("%s: cannot clean %s: %s", outlet, loggable_url(response.url), exc)
+            self._fail(outlet, exc.kind, response.url)
+            return
         except Exception:  # one unparseable page must not end the crawl
             logger.exception("%s: cannot clean %s", outlet, loggable_url(response.url))
             self._fail(outlet, "extract", response.url)

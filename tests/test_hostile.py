@@ -46,6 +46,7 @@ from hostile_site import (
 from flows.config import Crawl, Outlet
 from flows.crawl import CrawlResult, run_crawl
 from spiders import settings
+from spiders.limits import MAX_TREE_ELEMENTS
 from spiders.politeness import retry_after_seconds, slot_key, slot_settings
 from spiders.urls import canonical_url
 
@@ -310,13 +311,16 @@ def _sitemaps(site: HostileSite, key: str) -> Case:
 @case
 def _non_html(site: HostileSite, key: str) -> Case:
     pdf, png = b"%PDF-1.4\n" + bytes(range(256)), b"\x89PNG\r\n\x1a\n" + bytes(300)
+    # Under the size limit, but ten times the elements of any real page: fails, not cleaned.
+    paragraphs = b"<html><body>" + b"<p>" * (MAX_TREE_ELEMENTS + 1) + b"</body></html>"
     feed = _feed(site, key, {
         "/files/annual-report-2024.pdf": respond(pdf, "application/pdf"),
         "/files/photo-of-the-day.png": respond(png, "image/png"),
+        "/news/a-hundred-thousand-paragraphs-story": respond(paragraphs, "text/html"),
     })  # fmt: skip
     site.route(key, "/section.bin", respond(bytes(range(256)), "application/octet-stream"))
     outlet = _outlet(key, feeds=[feed], pages=[site.url(key, "/section.bin")])
-    return Case(outlet, {"not_html": 3}, 0)
+    return Case(outlet, {"not_html": 3, "too_complex": 1}, 0)
 
 
 SSRF_HOSTS = [
