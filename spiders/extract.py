@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -126,16 +127,22 @@ def explain_page(
     )  # fmt: skip
     page = CleanPage(
         canonical_url=canonical,
-        title=title,
+        title=_nfc(title),
         author=", ".join(authors) or None,
         published_at=published,
         language=_language(tree, refined.text),
-        text=refined.text,
+        text=_nfc(refined.text),
         published_source=source,
         modified_at=update_time(json_ld=facts.modified, meta=facts.meta, zone=zone),
         authors=authors,
     )
     return page, Explanation(verdict, refined)
+
+
+def _nfc(text: str) -> str:
+    # One spelling of "é" (composed), whatever the page used: the same words hash, match and
+    # fingerprint alike, and a page re-encoded by its CMS is not a new version.
+    return unicodedata.normalize("NFC", text)
 
 
 def _extract(tree: HtmlElement, url: str) -> Document | None:

@@ -172,3 +172,23 @@ def test_a_copyright_year_is_never_a_publish_date() -> None:
     page = clean_page(html, URL)
     assert page is not None
     assert page.published_at is None or page.published_at.date() != date(2023, 1, 1)
+
+
+def test_text_is_stored_composed_whatever_the_page_used() -> None:
+    decomposed = "Cafe\u0301 owners in Bogota\u0301 said prices rose again, the third rise."
+    page = clean_page(_page(_paragraphs() + f"<p>{decomposed}</p>"), URL)
+    assert page is not None
+    assert "Café owners in Bogotá" in page.text and "\u0301" not in page.text
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_pages_in_other_encodings_clean_and_match(encoding: str) -> None:
+    from alerts.query import match, parse_query
+
+    chinese = "北京市政府周一表示，Kremlin 官员将于下月访问。这是今年第三次会谈。"
+    body = _paragraphs() + f"<p>{chinese}</p>"
+    html = _page(body).replace("<head>", f"<head><meta charset='{encoding}'>")
+    raw = html.encode(encoding)  # utf-16 carries its byte-order mark
+    page = clean_page(raw, URL)
+    assert page is not None and "北京市政府周一表示" in page.text
+    assert match(parse_query("Kremlin"), page.title, page.text) is not None
