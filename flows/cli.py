@@ -86,6 +86,9 @@ def run(
     path, _ = load_or_exit(config)
     summary = _run_cycle(path)
     typer.echo(json_line(asdict(summary)) if as_json else summary.text())
+    if summary.nothing_fetched:  # every outlet failed: the cycle monitored nothing
+        typer.echo("error: no outlet could be fetched (see the failures above)", err=True)
+        raise typer.Exit(1)
 
 
 def _run_cycle(path: Path):  # -> RunSummary; imported lazily so `check` stays fast

@@ -40,6 +40,30 @@ class RunSummary:
     # Channels failing, backing off, out of time or dead, with what they owe (flows.deliver).
     channel_notices: tuple[str, ...] = field(default=())
 
+    @property
+    def nothing_fetched(self) -> bool:
+        """True when every outlet failed and none was fetched: the run monitored nothing."""
+        return bool(self.outlets) and len(self.failed_outlets) == len(self.outlets)
+
+    @property
+    def troubled(self) -> bool:
+        """True when an outlet failed or is not healthy, or the crawl itself failed."""
+        return bool(self.crawl_error or self.failed_outlets) or any(
+            row.health != OK for row in self.outlets
+        )
+
+    def headline(self) -> str:
+        """What the run found, in a few words: the run's name on the dashboard after its time."""
+        new = sum(row.new for row in self.outlets)
+        sent = sum(row.alerts_sent for row in self.outlets)
+        parts = [f"{new} new", f"{sent} alerts"]
+        if self.failed_outlets:
+            parts.append(f"{len(self.failed_outlets)}/{len(self.outlets)} outlets failed")
+        unhealthy = sum(1 for row in self.outlets if row.health != OK)
+        if unhealthy:
+            parts.append(f"{unhealthy} unhealthy")
+        return " · ".join(parts)
+
     def table(self) -> list[dict]:
         """Rows for the Prefect table artifact and `--json` output."""
         return [asdict(row) for row in self.outlets]

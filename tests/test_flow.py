@@ -311,3 +311,30 @@ def test_maintain_command_applies_the_configured_retention(prefect_api, tmp_path
     assert result.exit_code == 0, result.output
     assert "deleted 2 old versions" in result.output
     assert [v.text for v in article_versions_of(database, url)] == ["third"]
+
+
+def test_a_run_that_fetched_nothing_is_told_apart(prefect_api, tmp_path: Path) -> None:
+    from conftest import free_port
+    from prefect import get_client
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from flows.monitor import TROUBLED, monitor
+
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens: every request is refused
+    config = tmp_path / "newswatch.toml"
+    config.write_text(
+        f'database = "sqlite:///{tmp_path / "n.db"}"\n'
+        f'[[outlets]]\nname = "Down"\nfeeds = ["{dead}/rss.xml"]\n'
+        f'[[outlets]]\nname = "Also down"\nsitemaps = ["{dead}/sitemap.xml"]\n'
+    )
+    state = monitor(config_path=str(config), return_state=True)
+    summary = state.result()
+    assert state.is_completed() and state.name == TROUBLED  # not a plain green Completed
+    assert summary.nothing_fetched and set(summary.failed_outlets) == {"Down", "Also down"}
+    with get_client(sync_client=True) as client:
+        name = client.read_flow_run(state.state_details.flow_run_id).name
+    assert name.startswith("cycle ") and name.endswith("· 0 new · 0 alerts · 2/2 outlets failed")
+    result = CliRunner().invoke(app, ["run", "--config", str(config)])
+    assert result.exit_code == 1
+    assert "no outlet could be fetched" in result.output
