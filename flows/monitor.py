@@ -34,6 +34,7 @@ def run_name() -> str:
 def monitor(config_path: str = DEFAULT_CONFIG) -> State:
     """Run one monitoring cycle for the config at `config_path`."""
     logger = get_run_logger()
+    started = datetime.now(UTC)
     config = load_config(config_path)
     engine = prepare_database(config.database)
     try:
@@ -51,7 +52,7 @@ def monitor(config_path: str = DEFAULT_CONFIG) -> State:
             crawl_error=outcome.crawl_error,
             failed_outlets=failed_outlets(rows),
         )
-        publish_report(summary)
+        publish_report(summary, engine, started)
         logger.info(summary.text())
     finally:
         engine.dispose()

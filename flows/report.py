@@ -3,12 +3,19 @@ for people."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from urllib.parse import quote
 
 from alerts.health import OK, Health
+from storage.outbox import AlertedStory
+
+# Inline markup only: every field stands mid-line, so "#", "-" or "1." cannot start a block,
+# and "(" means nothing without the "]" escaped here.
+_MARKDOWN = re.compile(r"[\\`*_\[\]|~]")
 
 
 @dataclass(frozen=True)
@@ -128,3 +135,30 @@ def summarize(
 def failed_outlets(rows: Iterable[OutletReport]) -> tuple[str, ...]:
     """Outlets that had failures and yielded nothing this run."""
     return tuple(r.outlet for r in rows if r.failed and not r.fetched)
+
+
+def stories_markdown(stories: Sequence[AlertedStory], notices: Sequence[str]) -> str:
+    """The run's matching stories with links, then what channels still owe (markdown)."""
+    lines = ["## Matching stories", ""]
+    if not stories:
+        lines.append("None this run.")
+    for story in stories:
+        update = "Updated: " if story.kind == "update" else ""
+        link = f"[{_md(update + story.title)}]({_md_url(story.url)})"
+        lines.append(f"- **{_md(story.watchlist)}** · {link} · {_md(story.outlet)} → "
+                     f"{_md(', '.join(story.channels))}")  # fmt: skip
+    lines += ["", "## Channels", ""]
+    lines += [f"- {_md(notice)}" for notice in notices] or ["Every channel is clear."]
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    # Scraped text is inert on the dashboard: no markup, no HTML, one line.
+    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN.sub(r"\\\g<0>", text)
+
+
+def _md_url(url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        return "#"
+    return quote(url, safe=":/?&=%#@+,;~!$'*")

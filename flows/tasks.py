@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from prefect import get_run_logger, task
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -23,7 +23,7 @@ from flows.crawl import CrawlResult, run_crawl
 from flows.deliver import DeliveryReport, deliver_pending
 from flows.faults import crash_point
 from flows.ingest import ingest, story_order
-from flows.report import RunSummary
+from flows.report import RunSummary, stories_markdown
 from spiders.items import ArticleRecord
 from spiders.pages import load_page
 from storage.articles import known_urls
@@ -38,6 +38,7 @@ from storage.fetches import (
     source_validators,
 )
 from storage.learned import learn_boilerplate
+from storage.outbox import stories_alerted_since
 from storage.stories import catch_up, load_stories, lock_stories
 
 KEEP_CRAWL_DIRS = 10
@@ -186,12 +187,19 @@ def deliver_alerts(engine: Engine, config: Config) -> DeliveryReport:
 
 
 @task(cache_policy=NO_CACHE)
-def publish_report(summary: RunSummary) -> None:
-    """Publish the run's per-outlet table to the Prefect dashboard."""
+def publish_report(summary: RunSummary, engine: Engine, started: datetime) -> None:
+    """Publish the run's per-outlet table and its matching stories to the Prefect dashboard."""
     create_table_artifact(
         key="newswatch-run",
         table=summary.table(),
         description=f"newswatch cycle\n\n{summary.text()}",
+    )
+    with Session(engine) as session:
+        stories = stories_alerted_since(session, started)
+    create_markdown_artifact(
+        key="newswatch-stories",
+        markdown=stories_markdown(stories, summary.channel_notices),
+        description=f"{len(stories)} matching stories this run",
     )
 
 

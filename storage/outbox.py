@@ -274,6 +274,36 @@ def _update(session: Session, alert_id: int, **values: object) -> None:
         raise LookupError(f"no alert with id {alert_id}")
 
 
+@dataclass(frozen=True)
+class AlertedStory:
+    """A story that made a watchlist owe an alert: what the run report lists."""
+
+    watchlist: str
+    title: str
+    outlet: str
+    url: str
+    kind: str  # new or update
+    channels: tuple[str, ...]
+
+
+def stories_alerted_since(session: Session, since: datetime) -> list[AlertedStory]:
+    """Stories whose alerts were created since `since`, one per watchlist, story and kind."""
+    query = (
+        select(Alert.watchlist, Alert.kind, Alert.channel, Article.title, Article.outlet,
+               Article.url)
+        .join(Article, Article.id == Alert.article_id)
+        .where(Alert.created_at >= since)
+        .order_by(Alert.created_at, Alert.id)
+    )  # fmt: skip
+    found: dict[tuple[str, str, str], AlertedStory] = {}
+    for watchlist, kind, channel, title, outlet, url in session.execute(query).tuples():
+        key = (watchlist, url, kind)
+        known = found.get(key)
+        channels = (*known.channels, channel) if known else (channel,)
+        found[key] = AlertedStory(watchlist, title, outlet, url, kind, channels)
+    return list(found.values())
+
+
 def list_alerts(session: Session, status: str | None = None) -> list[AlertSummary]:
     """Outbox rows with their article URL, newest first, optionally of one status."""
     query = (

@@ -265,6 +265,13 @@ def test_run_json_prints_the_summary_as_one_object(prefect_api, tmp_path: Path) 
     assert [row["outlet"] for row in summary["outlets"]] == [o["name"] for o in site.outlets()]
     assert sum(row["alerts_sent"] for row in summary["outlets"]) == len(inbox.received) > 0
     assert summary["alerts_pending"] == 0 and summary["crawl_error"] is None
+    # The dashboard's story list links each matching story, once per watchlist and story.
+    from prefect.artifacts import Artifact
+
+    stories = Artifact.get("newswatch-stories")
+    assert stories is not None and "## Matching stories" in stories.data
+    assert stories.data.count("- **us-russia-syria** · [") == len(inbox.received)
+    assert "Every channel is clear." in stories.data
 
 
 def test_run_with_unreachable_database_fails_clearly_without_secrets(
