@@ -47,6 +47,7 @@ class OutletCrawlStats:
     not_modified: int = 0  # conditional requests answered 304
     revisited: int = 0  # known articles fetched again to catch updates
     backoff_until: datetime | None = None  # the outlet asked (429/503) to be left alone
+    failures: tuple[tuple[str, str], ...] = ()  # (kind, masked URL) of the first few failures
 
 
 @dataclass(frozen=True)
@@ -255,9 +256,11 @@ def _outlet_stats(stats: dict[str, Any], name: str) -> OutletCrawlStats:
     }
     counts = {key: int(stats.get(prefix + key, 0)) for key in _COUNTS}
     backoff = stats.get(f"{prefix}backoff_until")
+    samples = tuple((str(kind), str(url)) for kind, url in stats.get(f"{prefix}failure_urls", ()))
     return OutletCrawlStats(
-        **counts, errors=errors, backoff_until=datetime.fromisoformat(backoff) if backoff else None
-    )
+        **counts, errors=errors, backoff_until=datetime.fromisoformat(backoff) if backoff else None,
+        failures=samples,
+    )  # fmt: skip
 
 
 def _read_items(path: Path) -> list[ArticleRecord]:

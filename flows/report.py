@@ -34,6 +34,7 @@ class OutletReport:
     errors: str = ""
     health: str = "ok"  # ok, failing, degraded or silent (alerts.health)
     health_reason: str = ""
+    failures: tuple[str, ...] = ()  # "kind URL: what to do", the first few of this run
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class RunSummary:
 
     def table(self) -> list[dict]:
         """Rows for the Prefect table artifact and `--json` output."""
-        return [asdict(row) for row in self.outlets]
+        return [{**asdict(row), "failures": "; ".join(row.failures)} for row in self.outlets]
 
     def text(self) -> str:
         """A short human summary for the terminal."""
@@ -89,8 +90,10 @@ class RunSummary:
         ]
         if self.crawl_error:
             lines.append(f"crawl failed: {self.crawl_error}")
-        lines += [f"outlet failed: {row.outlet}: {row.errors}" for row in self.outlets
-                  if row.outlet in self.failed_outlets]
+        for row in self.outlets:
+            if row.outlet in self.failed_outlets:
+                lines.append(f"outlet failed: {row.outlet}: {row.errors}")
+            lines += [f"  {row.outlet}: {failure}" for failure in row.failures]
         lines += [f"outlet {row.health}: {row.outlet}: {row.health_reason}".rstrip(": ")
                   for row in self.outlets if row.health != OK]
         return "\n".join([*lines, *self.channel_notices])
@@ -125,11 +128,22 @@ def summarize(
                 also_covered=counts["also_covered"],
                 alerts_sent=sent_by_outlet[name],
                 errors=", ".join(f"{kind}×{n}" for kind, n in sorted(errors.items())),
+                failures=failure_lines(stats),
                 health=state.state,
                 health_reason=state.reason,
             )
         )
     return tuple(rows)
+
+
+def failure_lines(stats: object) -> tuple[str, ...]:
+    """Each sampled failure as "kind URL: what to do", and how many more the crawl log has."""
+    samples = tuple(getattr(stats, "failures", ()) or ())
+    lines = [f"{kind} {url}: {advice(kind)}" for kind, url in samples]
+    more = int(getattr(stats, "failed", 0) or 0) - len(samples)
+    if samples and more > 0:
+        lines.append(f"and {more} more failures in the crawl log")
+    return tuple(lines)
 
 
 def failed_outlets(rows: Iterable[OutletReport]) -> tuple[str, ...]:
@@ -162,3 +176,35 @@ def _md_url(url: str) -> str:
     if not url.startswith(("http://", "https://")):
         return "#"
     return quote(url, safe=":/?&=%#@+,;~!$'*")
+
+
+# What an operator can do about each kind of failure (kinds not listed get the generic advice).
+_ADVICE = {
+    "dns": "the host name does not resolve: check the URL's spelling",
+    "connection": "nothing answered: is the site up, and reachable from here?",
+    "timeout": "no answer in time: the site is slow or down (or raise download_timeout)",
+    "robots": "robots.txt forbids it: newswatch will not fetch it",
+    "too_large": "larger than max_page_bytes (after decompression)",
+    "too_complex": "more elements than any article: not cleaned",
+    "extract_timeout": "still cleaning after clean_seconds: not stored",
+    "blocked_address": "it leads to a private or special address (intranet = true allows private)",
+    "bad_scheme": "not an http(s) link",
+    "redirect_loop": "its redirects go round in a loop",
+    "redirect_limit": "too many redirects (max_redirects)",
+    "bad_feed": "not an RSS or Atom feed: check the outlet's feeds",
+    "not_html": "not a web page (a PDF, an image…)",
+    "http_401": "the site wants a login",
+    "http_403": "the site refuses newswatch: check its terms, or the user_agent",
+    "http_404": "gone: if it is one of the outlet's feeds or sitemaps, update the config",
+    "http_410": "gone for good: if it is a feed or sitemap, remove it from the config",
+    "http_429": "the site asks for fewer requests: raise the outlet's delay",
+}
+
+
+def advice(kind: str) -> str:
+    """What an operator can do about a failure of this kind, in a few words."""
+    if kind in _ADVICE:
+        return _ADVICE[kind]
+    if kind.startswith("http_5"):
+        return "the site's server failed: usually passes; retried next run"
+    return "see the crawl log for details"

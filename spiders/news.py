@@ -47,6 +47,10 @@ _SLUG_SEPARATORS = re.compile(r"[-_]+")
 _NUMERIC = re.compile(r"/\d{4,}(?:/|$)")
 
 
+# Failed URLs kept per outlet for the run report (all of them are in the crawl log).
+MAX_FAILURE_SAMPLES = 10
+
+
 @dataclass(frozen=True)
 class OutletRules:
     """Where one outlet's articles are discovered and which URLs count as its articles."""
@@ -114,6 +118,7 @@ class NewsSpider(scrapy.Spider):
         self.fetch_log = FetchLog("")
         self.pages_dir: Path | None = None  # where article pages are kept for re-cleaning
         self.clean_seconds = CLEAN_SECONDS  # deadline for cleaning one page
+        self.failure_samples: dict[str, list[tuple[str, str]]] = {}  # outlet -> (kind, URL)
         self.requested: set[str] = set()  # fold keys of the article URLs seen in this crawl
         self.emitted: set[str] = set()  # fold keys of the records yielded
 
@@ -134,8 +139,11 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     def closed(self, reason: str) -> None:
-        """Hand the responses' validators to the parent, for the next run's conditional requests."""
+        """Hand the responses' validators to the parent, for the next run's conditional requests,
+        and the failed URLs to the stats file, so the run report can say where."""
         self.fetch_log.write()
+        for outlet, samples in self.failure_samples.items():
+            self.crawler.stats.set_value(f"newswatch/{outlet}/failure_urls", samples)
 
     async def start(self) -> AsyncIterator[Request]:
         """One request per feed, sitemap and section page of every outlet."""
@@ -372,6 +380,9 @@ class NewsSpider(scrapy.Spider):
         logger.warning("%s: %s failed: %s", outlet, loggable_url(url), kind)
         self._count(outlet, "failed")
         self._count(outlet, f"failed/{kind}")
+        samples = self.failure_samples.setdefault(outlet, [])
+        if len(samples) < MAX_FAILURE_SAMPLES:  # a few per outlet say where; the log has all
+            samples.append((kind, loggable_url(url)))
 
 
 def _looks_like_article(path: str) -> bool:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from hostile_site import (
@@ -598,3 +599,13 @@ def test_outlets_sharing_a_host_get_the_gentler_pace() -> None:
         "news.example": {"delay": 2, "concurrency": 1},
         "127.0.0.1:8080": {"delay": 2, "concurrency": 4},
     }
+
+
+def test_failures_name_their_urls(hostile: HostileCrawl):
+    for key, case in hostile.cases.items():
+        stats = hostile.result.outlets[case.outlet.name]
+        assert len(stats.failures) == min(stats.failed, 10), key
+        assert {kind for kind, _ in stats.failures} <= set(stats.errors), key
+        # Masked and bounded for a report: no credentials, no megabyte data: URLs.
+        assert all(len(url) <= 201 and "@" not in urlsplit(url).netloc.replace("***@", "")
+                   for _, url in stats.failures)  # fmt: skip

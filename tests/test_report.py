@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flows.report import OutletReport, RunSummary, stories_markdown
 from storage.outbox import AlertedStory
 
@@ -29,3 +31,25 @@ def test_headline_and_the_states_of_a_run() -> None:
     assert partial.headline() == "2 new · 1 alerts · 1/2 outlets failed"
     assert partial.troubled and not partial.nothing_fetched
     assert dead.nothing_fetched
+
+
+def test_every_failure_names_its_url_and_what_to_do() -> None:
+    from types import SimpleNamespace
+
+    from flows.report import failure_lines, summarize
+
+    stats = SimpleNamespace(
+        discovered=2, fetched=0, failed=12, errors={"http_404": 1, "connection": 11},
+        failures=(("http_404", "https://news.example/rss.xml"),
+                  ("connection", "https://***@news.example/a")),
+    )  # fmt: skip
+    lines = failure_lines(stats)
+    assert lines[0] == (
+        "http_404 https://news.example/rss.xml: gone: if it is one of the outlet's feeds or "
+        "sitemaps, update the config"
+    )
+    assert lines[-1] == "and 10 more failures in the crawl log"
+    (row,) = summarize(["News"], {"News": stats}, {}, Counter())
+    summary = RunSummary(outlets=(row,), alerts_pending=0, failed_outlets=("News",))
+    assert "  News: http_404 https://news.example/rss.xml: gone" in summary.text()
+    assert summary.table()[0]["failures"].startswith("http_404 https://news.example/rss.xml")
