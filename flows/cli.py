@@ -9,11 +9,13 @@ from typing import Annotated
 
 import typer
 
+from flows.cli_feed import feed_app
 from flows.cli_options import ConfigOption, JsonOption, json_line, load_or_exit
 from flows.cli_stored import stored
 
 app = typer.Typer(help="Monitor news outlets and alert on watchlist matches.", no_args_is_help=True)
 app.add_typer(stored)  # articles, alerts, versions, outlets, reclean
+app.add_typer(feed_app)  # feed
 
 # Telemetry off and a generous ephemeral-server start-up: set before Prefect is imported.
 _ENV_DEFAULTS = {

@@ -166,6 +166,12 @@ class Retention(_Strict):
         return validate_cron(expression)
 
 
+class Feeds(_Strict):
+    """Where each watchlist's Atom and JSON feeds are written after every run (unset: nowhere)."""
+
+    dir: str | None = None  # relative to the config file's folder (feeds_dir)
+
+
 class HealthSettings(_Strict):
     """Where notices of outlets going bad (failing, degraded, silent) and recovering go."""
 
@@ -182,6 +188,7 @@ class Config(_Strict):
     stories: Stories = Stories()
     retention: Retention = Retention()
     health: HealthSettings = HealthSettings()
+    feeds: Feeds = Feeds()
     outlets: list[Outlet] = []
     watchlists: list[Watchlist] = []
 
@@ -219,6 +226,13 @@ class Config(_Strict):
 def config_path(path: str | os.PathLike | None) -> Path:
     """The config file to use: the given path, else $NEWSWATCH_CONFIG, else newswatch.toml."""
     return Path(path or os.environ.get("NEWSWATCH_CONFIG") or DEFAULT_CONFIG)
+
+
+def feeds_dir(config: Config, path: str | os.PathLike) -> Path | None:
+    """The folder the feeds are written to, a relative one taken from the config at `path`."""
+    if not config.feeds.dir:
+        return None
+    return Path(path).parent / Path(config.feeds.dir).expanduser()
 
 
 def load_config(path: str | os.PathLike, env: dict[str, str] | None = None) -> Config:

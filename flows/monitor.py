@@ -9,7 +9,8 @@ from prefect import flow, get_client, get_run_logger
 from prefect.runtime import flow_run
 from prefect.states import Completed, State
 
-from flows.config import DEFAULT_CONFIG, load_config
+from flows.config import DEFAULT_CONFIG, feeds_dir, load_config
+from flows.feeds import publish_feeds
 from flows.health import assess_health
 from flows.report import RunSummary, failed_outlets, summarize
 from flows.shards import run_shards
@@ -41,6 +42,8 @@ def monitor(config_path: str = DEFAULT_CONFIG) -> State:
         outcome = run_shards(config_path, config, engine)
         health = assess_health(engine, config, outcome)  # its notices go out with the alerts
         delivery = deliver_alerts(engine, config)
+        if directory := feeds_dir(config, config_path):
+            publish_feeds(engine, config, directory)
         rows = summarize(
             [o.name for o in config.outlets], outcome.outlets, outcome.changes,
             delivery.sent_by_outlet, outcome.backed_off, health,
