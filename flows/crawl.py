@@ -30,7 +30,9 @@ T = TypeVar("T")
 _GRACEFUL_SHARE = 0.8
 _LOG_TAIL_LINES = 30
 _COUNTS = (
-    "discovered", "fetched", "articles", "not_article", "failed", "not_modified", "revisited"
+    "discovered", "fetched", "articles", "not_article", "failed", "not_modified", "revisited",
+    "listed", "bad_link", "outside_allow", "repeated", "known", "requested", "article_failed",
+    "article_not_modified", "unclean", "duplicate",
 )  # fmt: skip
 
 
@@ -46,6 +48,19 @@ class OutletCrawlStats:
     errors: dict[str, int]  # failure kind (dns, connection, timeout, http_404, robots…) -> count
     not_modified: int = 0  # conditional requests answered 304
     revisited: int = 0  # known articles fetched again to catch updates
+    # How the counts add up (README, "Counts"): listed = bad_link + outside_allow + repeated +
+    # discovered; discovered = known + requested; requested + revisited = fetched +
+    # article_not_modified + article_failed; fetched = articles + not_article + duplicate + unclean.
+    listed: int = 0  # article links its feeds, sitemaps and pages gave
+    bad_link: int = 0  # not http(s)
+    outside_allow: int = 0  # refused by its `allow` regex
+    repeated: int = 0  # listed again (another source, an edition) in this crawl
+    known: int = 0  # stored already: skipped (unless due for a revisit)
+    requested: int = 0  # new article URLs asked for
+    article_failed: int = 0  # article requests that failed (network, HTTP, robots, refused)
+    article_not_modified: int = 0  # revisits answered 304
+    unclean: int = 0  # fetched pages that could not be cleaned (not HTML, too big a tree…)
+    duplicate: int = 0  # fetched pages that turned out to be an article already emitted
     backoff_until: datetime | None = None  # the outlet asked (429/503) to be left alone
     failures: tuple[tuple[str, str], ...] = ()  # (kind, masked URL) of the first few failures
 

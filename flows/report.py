@@ -23,8 +23,8 @@ class OutletReport:
     """One outlet's line in the run summary."""
 
     outlet: str
-    discovered: int = 0
-    fetched: int = 0
+    discovered: int = 0  # distinct article URLs its sources listed = known + requested
+    fetched: int = 0  # article pages downloaded: requested and revisited ones
     new: int = 0
     updated: int = 0
     failed: int = 0
@@ -35,6 +35,10 @@ class OutletReport:
     health: str = "ok"  # ok, failing, degraded or silent (alerts.health)
     health_reason: str = ""
     failures: tuple[str, ...] = ()  # "kind URL: what to do", the first few of this run
+    listed: int = 0  # article links in its feeds, sitemaps and pages (repeats included)
+    known: int = 0  # discovered articles stored already: skipped as known
+    revisited: int = 0  # known articles fetched again to catch edits
+    unchanged: int = 0  # fetched articles whose text had not changed (new+updated+unchanged)
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,10 @@ class RunSummary:
         for row in self.outlets:
             totals.update({k: v for k, v in asdict(row).items() if isinstance(v, int)})
         lines = [
-            f"{len(self.outlets)} outlets: {totals['discovered']} discovered, "
-            f"{totals['fetched']} fetched, {totals['new']} new, {totals['updated']} updated, "
+            f"{len(self.outlets)} outlets: {totals['discovered']} discovered "
+            f"({totals['known']} known, skipped), {totals['fetched']} fetched "
+            f"({totals['revisited']} revisits), {totals['new']} new, {totals['updated']} "
+            f"updated, {totals['unchanged']} unchanged, "
             f"{totals['matched']} matched, {totals['also_covered']} also covered, "
             f"{totals['alerts_sent']} alerts sent, "
             f"{self.alerts_pending} alerts pending"
@@ -129,6 +135,10 @@ def summarize(
                 alerts_sent=sent_by_outlet[name],
                 errors=", ".join(f"{kind}×{n}" for kind, n in sorted(errors.items())),
                 failures=failure_lines(stats),
+                listed=getattr(stats, "listed", 0),
+                known=getattr(stats, "known", 0),
+                revisited=getattr(stats, "revisited", 0),
+                unchanged=counts["unchanged"],
                 health=state.state,
                 health_reason=state.reason,
             )

@@ -220,9 +220,11 @@ class NewsSpider(scrapy.Spider):
         """Clean one article page into an ArticleRecord item; listing pages are only counted."""
         outlet = response.meta["outlet"]
         if self._not_modified(response):
+            self._count(outlet, "article_not_modified")
             return
         self._count(outlet, "fetched")
         if not isinstance(response, TextResponse):  # a PDF, an image, a video file
+            self._count(outlet, "unclean")
             self._fail(outlet, "not_html", response.url)
             return
         listed_at = _from_iso(response.meta.get("listed_at"))
@@ -236,10 +238,12 @@ class NewsSpider(scrapy.Spider):
                 )  # fmt: skip
         except CleaningLimit as exc:  # a bomb of a tree, or a page that never finishes
             logger.warning("%s: cannot clean %s: %s", outlet, loggable_url(response.url), exc)
+            self._count(outlet, "unclean")
             self._fail(outlet, exc.kind, response.url)
             return
         except Exception:  # one unparseable page must not end the crawl
             logger.exception("%s: cannot clean %s", outlet, loggable_url(response.url))
+            self._count(outlet, "unclean")
             self._fail(outlet, "extract", response.url)
             return
         if clean is None:
@@ -272,7 +276,10 @@ class NewsSpider(scrapy.Spider):
         max_size = request.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
         if kind == "cancelled" and request.meta.get("received_bytes", 0) > max_size:
             kind = "too_large"  # Scrapy stops a body that outgrows the limit with a bare cancel
-        self._fail(request.meta.get("outlet", "?"), kind, request.url)
+        outlet = request.meta.get("outlet", "?")
+        if request.callback == self.parse_article:  # an article, not a feed/sitemap/page
+            self._count(outlet, "article_failed")
+        self._fail(outlet, kind, request.url)
 
     def bytes_received(self, data: bytes, request: Request) -> None:
         """Keep count of a body's bytes, to tell a download stopped for its size."""
@@ -320,19 +327,28 @@ class NewsSpider(scrapy.Spider):
         outlet = self.rules[response.meta["outlet"]]
         if not link or not link.strip():
             return
+        # Every listed link lands in exactly one bucket: bad link, outside `allow`, repeated,
+        # known (skipped) or requested; discovered = known + requested (see the README).
+        self._count(outlet.name, "listed")
         url = urljoin(response.url, link.strip())
         if not is_http_url(url):
+            self._count(outlet.name, "bad_link")
             self._fail(outlet.name, "bad_scheme", url)
             return
         url = canonical_url(url)
         key = fold_key(url)
-        if not outlet.accepts(url) or key in self.requested:
+        if not outlet.accepts(url):
+            self._count(outlet.name, "outside_allow")
+            return
+        if key in self.requested:
+            self._count(outlet.name, "repeated")
             return
         self.requested.add(key)
         self._count(outlet.name, "discovered")
         if key in self.known:
             self._count(outlet.name, "known")
             return
+        self._count(outlet.name, "requested")
         meta = {
             "outlet": outlet.name,
             "listed_at": listed_at.isoformat() if listed_at else None,

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, make_url, text
@@ -142,3 +143,11 @@ def smtp_server() -> Iterator[tuple[SmtpInbox, str]]:
     controller.start()
     yield inbox, f"mailto://127.0.0.1:{port}?from=alerts@example.com&to=desk@example.com"
     controller.stop()
+
+
+def assert_counts_add_up(s: Any, label: str) -> None:
+    """The identities the README's "Counts" paragraph promises, for one outlet's crawl stats."""
+    assert s.listed == s.bad_link + s.outside_allow + s.repeated + s.discovered, label
+    assert s.discovered == s.known + s.requested, label
+    assert s.requested + s.revisited == s.fetched + s.article_not_modified + s.article_failed, label
+    assert s.fetched == s.articles + s.not_article + s.duplicate + s.unclean, label

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import assert_counts_add_up
 
 from flows.config import Crawl, Outlet
 from flows.crawl import CrawlError, CrawlResult, repo_root, run_crawl
@@ -177,6 +178,9 @@ def test_known_urls_are_skipped_and_shards_agree(
     assert sum(stats.discovered for stats in again.outlets.values()) == _linked_pages(site)
     fetchable = _linked_pages(site) - 1  # all but the draft
     assert sum(stats.fetched for stats in again.outlets.values()) == fetchable - len(known)
+    for name, stats in [*full_crawl.outlets.items(), *again.outlets.items()]:
+        assert_counts_add_up(stats, name)
+    assert sum(stats.known for stats in again.outlets.values()) == len(known)
 
 
 def test_only_expected_matches_mention_the_watchlist_in_their_clean_text(

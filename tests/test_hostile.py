@@ -609,3 +609,11 @@ def test_failures_name_their_urls(hostile: HostileCrawl):
         # Masked and bounded for a report: no credentials, no megabyte data: URLs.
         assert all(len(url) <= 201 and "@" not in urlsplit(url).netloc.replace("***@", "")
                    for _, url in stats.failures)  # fmt: skip
+
+
+def test_counts_add_up(hostile: HostileCrawl):
+    from conftest import assert_counts_add_up
+
+    for key, case in hostile.cases.items():
+        assert_counts_add_up(hostile.result.outlets[case.outlet.name], key)
+
