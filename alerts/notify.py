@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import make_msgid
+from urllib.parse import parse_qsl, urlsplit
 
 import apprise
 from apprise.plugins.email import base as apprise_email
@@ -17,6 +18,9 @@ from apprise.plugins.email.base import NotifyEmail
 from apprise.plugins.slack import NotifySlack
 
 from alerts.message import AlertMessage, Kind
+
+_SECRET_MIN = 3  # shorter URL parts ("T0", "no") are too common in messages to mask safely
+_USERINFO = re.compile(r"(\w+://)[^/\s@]+@")
 
 _FORMATS = {
     "text": apprise.NotifyFormat.TEXT,
@@ -43,6 +47,29 @@ def masked(url: str) -> str:
     if plugin:
         return plugin.url(privacy=True).split("?")[0]  # query values may carry tokens
     return f"{url.split('://', 1)[0]}://…" if "://" in url else "<invalid url>"
+
+
+def scrub_secrets(message: str, url: str) -> str:
+    """`message` (an error from apprise or a server) without the channel URL, its credentials or
+    any part of it that may be a secret (each replaced by ***)."""
+    message = _USERINFO.sub(r"\1****@", message.replace(url, masked(url)))
+    for part in sorted(_secret_parts(url), key=len, reverse=True):
+        message = re.sub(rf"(?<!\w){re.escape(part)}(?!\w)", "***", message)
+    return message
+
+
+def _secret_parts(url: str) -> set[str]:
+    # Tokens sit anywhere in an apprise URL (slack://TOKEN_A/TOKEN_B/…, user:password@,
+    # ?token=); a dotted host (smtp.example.com, 127.0.0.1) is an address, kept readable.
+    split = urlsplit(url)
+    netloc = split.netloc.rsplit("@", 1)
+    parts = set(re.split(r"[:@]", netloc[0])) if len(netloc) == 2 else set()
+    host = netloc[-1].split(":")[0]
+    if "." not in host:
+        parts.add(host)
+    parts.update(split.path.split("/"))
+    parts.update(value for _, value in parse_qsl(split.query))
+    return {part for part in parts if len(part) >= _SECRET_MIN}
 
 
 def make_notifier(url: str) -> apprise.Apprise:

@@ -5,20 +5,18 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
-
-_SECRET_MIN = 3  # shorter URL parts ("T0", "no") are too common in messages to mask safely
 
 
 def channel_problem(url: str) -> str | None:
     """Why apprise cannot use this channel URL (its own reason, secrets masked), or None."""
     from apprise.manager_plugins import NotificationManager
     from apprise.plugins import url_to_dict
+
+    from alerts.notify import scrub_secrets
 
     plugins = NotificationManager()  # apprise's shared registry of schemes
     if "://" not in url:
@@ -39,29 +37,8 @@ def channel_problem(url: str) -> str | None:
         with _apprise_quiet():
             plugin(**results)
     except Exception as exc:  # apprise says why in the TypeError it raises
-        return f"{plugin.service_name}: {mask_parts(str(exc), url)}"
+        return f"{plugin.service_name}: {scrub_secrets(str(exc), url)}"
     return None
-
-
-def mask_parts(message: str, url: str) -> str:
-    """`message` with every part of `url` that may be a secret replaced by ***."""
-    for part in sorted(_secret_parts(url), key=len, reverse=True):
-        message = re.sub(rf"(?<!\w){re.escape(part)}(?!\w)", "***", message)
-    return message
-
-
-def _secret_parts(url: str) -> set[str]:
-    # Tokens sit anywhere in an apprise URL (slack://TOKEN_A/TOKEN_B/…, user:password@,
-    # ?token=); a dotted host (smtp.example.com, 127.0.0.1) is an address, kept readable.
-    split = urlsplit(url)
-    netloc = split.netloc.rsplit("@", 1)
-    parts = set(re.split(r"[:@]", netloc[0])) if len(netloc) == 2 else set()
-    host = netloc[-1].split(":")[0]
-    if "." not in host:
-        parts.add(host)
-    parts.update(split.path.split("/"))
-    parts.update(value for _, value in parse_qsl(split.query))
-    return {part for part in parts if len(part) >= _SECRET_MIN}
 
 
 @contextmanager

@@ -4,7 +4,6 @@ each channel backed off while it fails and reported dead when it stays failing."
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -24,7 +23,15 @@ from alerts.backoff import (
     verdict,
 )  # fmt: skip
 from alerts.message import format_alert
-from alerts.notify import ChannelError, Delivery, channel_kind, make_notifier, masked, send
+from alerts.notify import (
+    ChannelError,
+    Delivery,
+    channel_kind,
+    make_notifier,
+    masked,
+    scrub_secrets,
+    send,
+)
 from flows.faults import crash_point
 from storage.channels import load_health, pending_by_channel, save_health
 from storage.outbox import PendingAlert, claim_pending, mark_failed, mark_sent, pending_channels
@@ -39,7 +46,6 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 1
 LEASE = timedelta(minutes=5)
 RULES = BackoffRules()
-_USERINFO = re.compile(r"(\w+://)[^/\s@]+@")
 
 
 @dataclass(frozen=True)
@@ -246,13 +252,9 @@ def _sender(notifier: Apprise, url: str) -> Callable[[PendingAlert], Delivery]:
         outcome = send(notifier, message)
         if outcome.ok:
             return outcome
-        error = _scrub(outcome.error or "", url)
+        error = scrub_secrets(outcome.error or "", url)
         log.warning("alert %s to %s failed: %s", alert.alert_id, masked(url), error)
         return Delivery(ok=False, error=error)
 
     return deliver
 
-
-def _scrub(error: str, url: str) -> str:
-    # Belt and braces: an error text must never carry the channel URL or its credentials.
-    return _USERINFO.sub(r"\1****@", error.replace(url, masked(url)))
