@@ -49,7 +49,9 @@ def refine(tree: HtmlElement, text: str, title: str) -> Refined:
     block_cuts, spared = _block_cuts(lines, find_furniture(tree))
     line_cuts = {i: cut for i, line in enumerate(lines) if (cut := _line_cut(line))}
     cuts = {**block_cuts, **line_cuts}
-    fell_back = _words(lines, cuts) < MOST * _words(lines, {})
+    # Cuts that leave under half the words fall back to line rules only when they took the
+    # story's longest paragraph too: a short story beside a big box of teasers keeps its cuts.
+    fell_back = _story(lines) in block_cuts and _words(lines, cuts) < MOST * _words(lines, {})
     if fell_back:
         cuts = line_cuts
     kept = [line for i, line in enumerate(lines) if i not in cuts]
@@ -61,8 +63,7 @@ def _block_cuts(
 ) -> tuple[dict[int, Cut], tuple[Cut, ...]]:
     keys = [name_key(line) for line in lines]
     total = sum(len(key) for key in keys) or 1
-    # The longest paragraph stands for the story: a box of teasers has no paragraph that long.
-    story = max(range(len(keys)), key=lambda i: len(keys[i]), default=-1)
+    story = _story(lines)
     cuts: dict[int, Cut] = {}
     spared: list[Cut] = []
     for block in furniture:
@@ -75,6 +76,11 @@ def _block_cuts(
         for i in hits:
             cuts.setdefault(i, Cut(lines[i], block.rule, block.evidence))
     return cuts, tuple(spared)
+
+
+def _story(lines: Sequence[str]) -> int:
+    # The longest paragraph stands for the story: a box of teasers has no paragraph that long.
+    return max(range(len(lines)), key=lambda i: len(name_key(lines[i])), default=-1)
 
 
 def _lines_within(keys: Sequence[str], element: HtmlElement) -> list[int]:

@@ -192,3 +192,16 @@ def test_pages_in_other_encodings_clean_and_match(encoding: str) -> None:
     page = clean_page(raw, URL)
     assert page is not None and "北京市政府周一表示" in page.text
     assert match(parse_query("Kremlin"), page.title, page.text) is not None
+
+
+def test_a_short_story_beside_a_big_box_of_teasers_keeps_its_cuts() -> None:
+    teasers = "".join(
+        f"<li><a href='/news/more-{n}'>Moscow scraps air strikes</a> in Syria, part {n}</li>"
+        for n in range(16)
+    )
+    box = f"<section class='more-from'><ul>{teasers}</ul></section>"
+    body = _paragraphs() + box
+    page, explanation = explain_page(_page(body), URL)
+    assert page is not None and explanation is not None and explanation.refined is not None
+    assert not explanation.refined.fell_back
+    assert "Moscow" not in page.text
