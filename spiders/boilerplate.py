@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
+from courlan import is_external
 from lxml.html import HtmlElement
 
 from spiders.text import AD_LABEL, COPYRIGHT
@@ -54,8 +56,11 @@ class Furniture:
     evidence: str  # the class/id or the text that triggered the rule
 
 
-def find_furniture(tree: HtmlElement) -> Iterator[Furniture]:
-    """Blocks that are furniture: by class marker, call-to-action box or teaser line."""
+def find_furniture(tree: HtmlElement, url: str | None = None) -> Iterator[Furniture]:
+    """Blocks that are furniture: by class marker, call-to-action box or teaser line.
+
+    With the page's `url`, a teaser line must link within the site: "Earcuff: <shop link>"
+    and "Source: <another outlet>" are the article's own text."""
     # Only elements with a class, id or data-component can carry a marker: let lxml find them.
     for element in tree.xpath("//*[@class or @id or @data-component]"):
         if element.tag not in _EXEMPT_TAGS and (names := _marker_names(element)):
@@ -66,7 +71,7 @@ def find_furniture(tree: HtmlElement) -> Iterator[Furniture]:
             if box is not None:
                 yield Furniture(box, "call-to-action", _flat(element.text_content())[:60])
     for paragraph in tree.iter("p"):
-        if _is_teaser_line(paragraph):
+        if _is_teaser_line(paragraph, url):
             yield Furniture(paragraph, "teaser", _flat(paragraph.text_content())[:60])
 
 
@@ -109,7 +114,7 @@ def _box_around(element: HtmlElement) -> HtmlElement | None:
     return box
 
 
-def _is_teaser_line(paragraph: HtmlElement) -> bool:
+def _is_teaser_line(paragraph: HtmlElement, url: str | None) -> bool:
     text = _flat(paragraph.text_content())
     match = _TEASER_LABEL.match(text) if len(text) <= 200 else None
     if not match:
@@ -117,7 +122,14 @@ def _is_teaser_line(paragraph: HtmlElement) -> bool:
     links = [_flat(link.text_content()) for link in paragraph.iter("a")]
     if any(_BARE_ADDRESS.match(link) for link in links):
         return False
+    if url and not any(_within_site(href, url) for href in paragraph.xpath(".//a/@href")):
+        return False
     return sum(len(link) for link in links) >= 0.8 * len(match["rest"])
+
+
+def _within_site(href: str, url: str) -> bool:
+    # courlan compares registered domains: www.example.com and example.com are one site.
+    return not is_external(urljoin(url, href.strip()), url)
 
 
 def _flat(text: str) -> str:

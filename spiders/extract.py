@@ -35,6 +35,13 @@ MARKUP_DATE = {
     "deferred_url_extractor": True,  # trafilatura hands htmldate the URL: markup first
 }  # fmt: skip
 TEXT_DATE = {"outputformat": DATE_FORMAT, "original_date": True, "extensive_search": True}
+# Under this many characters trafilatura's precise reading may have kept a slogan or a teaser
+# instead of the article: its recall mode is asked too, and wins when it finds far more.
+SHORT_TEXT_CHARS = 1000
+FAR_MORE = 1.5
+# The page's JSON-LD articleBody replaces trafilatura's text when it holds at least this many
+# words and twice trafilatura's: the article rendered by script, or behind a teaser.
+MIN_BODY_WORDS = 100
 
 _LANG_XPATHS = (
     "/html/@lang",
@@ -111,6 +118,8 @@ def explain_page(
     drop_excluded(tree, excludes)
     facts = read_facts(tree)
     doc = _extract(tree, url)
+    if doc is not None and _body_is_fuller(facts.body, doc.text):
+        doc.text = facts.body  # what every later step (verdict, refine) reads as the text
     verdict = judge(doc, tree, url)
     if doc is None or not verdict.is_article:
         return None, Explanation(verdict)
@@ -119,7 +128,7 @@ def explain_page(
     title = _headline(facts, keys, fallback=doc.title)
     if not title:
         return None, Explanation(verdict)
-    refined = refine(tree, doc.text or "", title)
+    refined = refine(tree, doc.text or "", title, canonical or url)
     authors = _authors(tree, facts, doc, keys)
     published, source = publish_time(
         url=canonical or url, feed=feed_published, markup=doc.date, json_ld=facts.published,
@@ -148,10 +157,24 @@ def _nfc(text: str) -> str:
 def _extract(tree: HtmlElement, url: str) -> Document | None:
     # trafilatura's own best setting is the floor: newswatch only removes lines from its text
     # afterwards (spiders.refine), never prunes the tree it extracts from.
+    doc = _trafilatura(tree, url)
+    found = len(doc.text or "") if doc is not None else 0
+    if found >= SHORT_TEXT_CHARS:
+        return doc
+    fuller = _trafilatura(tree, url, favor_recall=True)
+    return fuller if fuller is not None and len(fuller.text or "") > FAR_MORE * found else doc
+
+
+def _trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False) -> Document | None:
     return bare_extraction(
-        tree, url=url, include_comments=False, with_metadata=True,
+        tree, url=url, include_comments=False, with_metadata=True, favor_recall=favor_recall,
         date_extraction_params=dict(MARKUP_DATE),
     )  # fmt: skip
+
+
+def _body_is_fuller(body: str | None, text: str | None) -> bool:
+    words, found = len((body or "").split()), len((text or "").split())
+    return words >= MIN_BODY_WORDS and words >= 2 * found
 
 
 def _text_date(tree: HtmlElement) -> str | None:

@@ -86,5 +86,3 @@ def _cut_short(title: str, heading: str) -> bool:
         return False
     stem = name_key(title.rstrip("….").rstrip())
     return len(stem) > 20 and name_key(heading).startswith(stem) and len(heading) > len(title) - 3
-
-

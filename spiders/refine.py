@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from spiders.boilerplate import Furniture, find_furniture, furniture_line_rule
@@ -19,6 +20,8 @@ MOST = 0.5
 # A line this long (letters and digits) found inside a block's text is that block's text; a
 # shorter one ("Share", "Photo") must be a whole run of it.
 MIN_PART_CHARS = 12
+# Elements whose text is never read as the page's text.
+_NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 
 @dataclass(frozen=True)
@@ -36,17 +39,22 @@ class Refined:
 
     text: str
     cuts: tuple[Cut, ...]  # lines removed
-    spared: tuple[Cut, ...]  # furniture blocks not applied: they hold most of the text
+    # Furniture not applied: blocks holding most of the text, and lines the article itself
+    # also carries outside every block (a lead quoted in a share form, a linked name in a
+    # sentence that is also an image credit).
+    spared: tuple[Cut, ...]
     fell_back: bool  # the block cuts took too much; only line rules were applied
 
 
-def refine(tree: HtmlElement, text: str, title: str) -> Refined:
+def refine(tree: HtmlElement, text: str, title: str, url: str | None = None) -> Refined:
     """trafilatura's text without the headline repeated, furniture blocks and furniture lines."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if lines and name_key(lines[0]) == name_key(title):
         # Some CMSs put the <h1> inside the article container, so it opens the extracted text.
         lines = lines[1:]
-    block_cuts, spared = _block_cuts(lines, find_furniture(tree))
+    furniture = list(find_furniture(tree, url))
+    outside = name_key("".join(_text_outside(tree, {block.element for block in furniture})))
+    block_cuts, spared = _block_cuts(lines, furniture, outside)
     line_cuts = {i: cut for i, line in enumerate(lines) if (cut := _line_cut(line))}
     cuts = {**block_cuts, **line_cuts}
     # Cuts that leave under half the words fall back to line rules only when they took the
@@ -59,7 +67,7 @@ def refine(tree: HtmlElement, text: str, title: str) -> Refined:
 
 
 def _block_cuts(
-    lines: Sequence[str], furniture: Iterable[Furniture]
+    lines: Sequence[str], furniture: Iterable[Furniture], outside: str
 ) -> tuple[dict[int, Cut], tuple[Cut, ...]]:
     keys = [name_key(line) for line in lines]
     total = sum(len(key) for key in keys) or 1
@@ -74,8 +82,37 @@ def _block_cuts(
             spared.append(Cut(_describe(block.element), block.rule, block.evidence))
             continue
         for i in hits:
-            cuts.setdefault(i, Cut(lines[i], block.rule, block.evidence))
+            if _also_outside(keys, i, outside):
+                spared.append(Cut(lines[i], block.rule, "also in the page outside the block"))
+            else:
+                cuts.setdefault(i, Cut(lines[i], block.rule, block.evidence))
     return cuts, tuple(spared)
+
+
+def _also_outside(keys: Sequence[str], i: int, outside: str) -> bool:
+    # A line long enough to be one passage is found as it is; a short one ("Strava" split
+    # out of "…hat Strava ein Update…" by its link) only together with a neighbouring line.
+    if len(keys[i]) >= MIN_PART_CHARS:
+        return keys[i] in outside
+    before = keys[i - 1] + keys[i] if i > 0 and keys[i - 1] else None
+    after = keys[i] + keys[i + 1] if i + 1 < len(keys) and keys[i + 1] else None
+    return any(span in outside for span in (before, after) if span)
+
+
+def _text_outside(tree: HtmlElement, blocks: set[HtmlElement]) -> list[str]:
+    # The page's text runs in document order, skipping the furniture blocks (not their
+    # tails: what follows a block is outside it) and elements that hold no readable text.
+    runs: list[str] = []
+    walker = etree.iterwalk(tree, events=("start", "end"))
+    for event, element in walker:
+        if event == "end":
+            if element.tail and element is not tree:
+                runs.append(element.tail)
+        elif element in blocks or not isinstance(element.tag, str) or element.tag in _NO_TEXT_TAGS:
+            walker.skip_subtree()
+        elif element.text:
+            runs.append(element.text)
+    return runs
 
 
 def _story(lines: Sequence[str]) -> int:

@@ -10,7 +10,7 @@ from html import unescape
 from types import MappingProxyType
 from typing import Any
 
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, fromstring
 
 ARTICLE_TYPES = frozenset(
     {
@@ -24,6 +24,8 @@ ORGANIZATION_TYPES = frozenset(
     {"organization", "newsmediaorganization", "corporation", "newsagency", "website"}
 )
 # Some CMSs wrap JSON-LD in HTML comments or CDATA markers, which json.loads rejects.
+# Tags that end a paragraph, where articleBody holds HTML.
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|h[1-6]|blockquote|section)\b[^>]*>", re.IGNORECASE)
 _JSON_WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[)|(?://\s*\]\]>|-->)\s*$")
 
 
@@ -40,6 +42,7 @@ class PageFacts:
     title_tag: str | None = None
     meta: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     json_ld_article: bool = False  # a JSON-LD node of an article type is on the page
+    body: str | None = None  # JSON-LD articleBody: plain text, one paragraph a line
 
     def first_meta(self, *keys: str) -> str | None:
         """The first non-empty <meta> content under any of these lower-case names."""
@@ -66,6 +69,7 @@ def read_facts(tree: HtmlElement) -> PageFacts:
         title_tag=_flat(tree.findtext(".//title") or "") or None,
         meta=MappingProxyType(meta),
         json_ld_article=bool(article),
+        body=_body(article.get("articleBody")),
     )
 
 
@@ -151,6 +155,18 @@ def _text(value: Any) -> str | None:
         return None
     # JSON-LD is often written by templates that HTML-escape it a second time.
     return _flat(unescape(value)) or None
+
+
+def _body(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = "\n".join(item for item in value if isinstance(item, str))
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = unescape(value)
+    if "<" in text:  # some CMSs put the body's HTML here: keep its text, a paragraph a line
+        text = fromstring(f"<div>{_BLOCK_TAG.sub(chr(10), text)}</div>").text_content()
+    lines = (_flat(line) for line in text.splitlines())
+    return "\n".join(line for line in lines if line) or None
 
 
 def _flat(text: str) -> str:

@@ -15,9 +15,11 @@ from spiders.text import name_key
 MIN_LINE_CHARS = 40
 # Less prose than this outside lists is a sign of a video, gallery, stub, error or listing page.
 MIN_BODY_CHARS = 200
-# A page whose text is mostly short fragments around that little prose is a menu and a
-# caption: no article text at all, whatever else it says.
+# A page whose text is mostly short fragments around that little prose, the fragments mostly
+# link titles (or too little text to be anything), is a menu and a caption: no article text at
+# all, whatever else it says. Fragments that are not links are verse, lyrics or a short post.
 MIN_PROSE_SHARE = 0.6
+MAX_LINKED_FRAGMENTS = 0.5
 NO_ARTICLE_TEXT = "no article text"
 # A listing comes out as a list of cards, each linking to another page of the site; an article
 # has at most a few such items. Real list-style and deals articles reach a list share of
@@ -49,24 +51,32 @@ def judge(doc: Document | None, tree: HtmlElement, url: str) -> Verdict:
     if doc is None or not doc.text:
         return Verdict(False, ("trafilatura found no main text",))
     lines = [line.strip() for line in doc.text.splitlines() if line.strip()]
-    if fragments := _fragments_only(lines):
+    links = _link_keys(tree)
+    if fragments := _fragments_only(lines, links):
         return Verdict(False, (fragments,))
     candidates = (
         _little_prose(lines),
         _declared_type(doc),
         _card_list(doc, lines, tree, url),
-        _link_titles(lines, tree),
+        _link_titles(lines, links),
     )
     signals = tuple(reason for reason in candidates if reason)
     return Verdict(len(signals) < SIGNALS_TO_REJECT, signals)
 
 
-def _fragments_only(lines: list[str]) -> str | None:
+def _fragments_only(lines: list[str], links: set[str]) -> str | None:
     total = sum(len(line) for line in lines) or 1
     prose = sum(len(line) for line in lines if len(line) >= MIN_LINE_CHARS)
-    if prose < MIN_BODY_CHARS and prose / total < MIN_PROSE_SHARE:
-        return f"{NO_ARTICLE_TEXT}: {prose} characters of prose among {total} of fragments"
-    return None
+    if prose >= MIN_BODY_CHARS or prose / total >= MIN_PROSE_SHARE:
+        return None
+    fragments = [line for line in lines if len(line) < MIN_LINE_CHARS]
+    linked = sum(len(line) for line in fragments if name_key(line.removeprefix("- ")) in links)
+    if total >= MIN_BODY_CHARS and linked <= MAX_LINKED_FRAGMENTS * (total - prose):
+        return None
+    return (
+        f"{NO_ARTICLE_TEXT}: {prose} characters of prose among {total} of fragments"
+        f" ({linked} of them link titles)"
+    )
 
 
 def _little_prose(lines: list[str]) -> str | None:
@@ -100,13 +110,18 @@ def _card_list(doc: Document, lines: list[str], tree: HtmlElement, url: str) -> 
     return f"{share:.0%} of its text is list items, {linked:.0%} of them links to the site"
 
 
-def _link_titles(lines: list[str], tree: HtmlElement) -> str | None:
-    links = {name_key(link.text_content()) for link in tree.iter("a")}
-    links.discard("")
+def _link_titles(lines: list[str], links: set[str]) -> str | None:
     keys = [name_key(line.removeprefix("- ")) for line in lines]
     total = sum(len(key) for key in keys) or 1
     share = sum(len(key) for key in keys if key in links) / total
     return f"{share:.0%} of its text is link titles" if share > MAX_LINKED_SHARE else None
+
+
+def _link_keys(tree: HtmlElement) -> set[str]:
+    # The text of every link on the page, compared as name keys.
+    links = {name_key(link.text_content()) for link in tree.iter("a")}
+    links.discard("")
+    return links
 
 
 def _list_share(doc: Document) -> float:

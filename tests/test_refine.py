@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from lxml.html import fromstring
 
 from spiders.boilerplate import find_furniture
 from spiders.extract import clean_page, explain_page
+from spiders.refine import refine
 
 PROSE = (
     "The county transit board voted on Monday to raise the adult ferry fare by 40 cents.",
@@ -117,8 +119,11 @@ def test_a_listing_of_teaser_cards_is_not_an_article() -> None:
     ("line", "kept"),
     [
         ("© 2024 Lakeside Ledger. All rights reserved.", False),
-        ("Copyright 2019 The Associated Press. All rights reserved. This material may not be "
-         "published, broadcast, rewritten or redistributed.", True),  # fmt: skip
+        (
+            "Copyright 2019 The Associated Press. All rights reserved. This material may not be "
+            "published, broadcast, rewritten or redistributed.",
+            True,
+        ),  # fmt: skip
         ("Advertisement", False),
     ],
 )
@@ -134,11 +139,57 @@ def test_line_rules_keep_wire_credits_and_cited_sources(line: str, kept: bool) -
         ("Source: <a href='https://example.org/minutes.pdf'>https://example.org/minutes.pdf</a>",
          False),  # a cited source, not a teaser
         ("RELATED: <a href='/news/timetable'>Summer timetable changes explained</a>", True),
+        ("RELATED: <a href='https://www.lakeside.example/news/timetable'>Summer timetable</a>",
+         True),  # the same site under www.
+        ("Deck shoes: <a href='https://shop.example.com/deck-shoes'>Harbour Outfitters</a>",
+         False),  # a product line linking to a shop: the article's own text
     ],
 )  # fmt: skip
 def test_label_and_link_lines(paragraph: str, teaser: bool) -> None:
     tree = fromstring(f"<html><body><article><p>{paragraph}</p></article></body></html>")
-    assert any(found.rule == "teaser" for found in find_furniture(tree)) is teaser
+    assert any(found.rule == "teaser" for found in find_furniture(tree, URL)) is teaser
+
+
+def test_the_lead_quoted_in_a_share_form_stays_in_the_text() -> None:
+    # An "email this article" form repeats the headline and the lead next to its fields.
+    form = (
+        "<aside><div class='share-layer'><form><p>Ferry fares rise</p>"
+        f"<p>{PROSE[0]}</p><input type='email' name='to'><button>Send</button></form></div></aside>"
+    )
+    page = clean_page(_page(_paragraphs()).replace("</body>", f"{form}</body>"), URL)
+    assert page is not None
+    assert page.text.splitlines() == list(PROSE)
+
+
+def test_a_name_linked_in_a_sentence_is_kept_though_it_is_also_an_image_credit() -> None:
+    # trafilatura sometimes splits a sentence at its link ("…hat", "Strava", "ein Update…");
+    # the name alone is also the photo credit, a block with a "copyright" marker.
+    credit = "<figure><img src='m.jpg'><span class='copyright'>Strava</span></figure>"
+    sentence = "<p>In January <a href='https://strava.example/'>Strava</a> changed its maps.</p>"
+    tree = fromstring(_page(credit + sentence + _paragraphs()))
+    text = "\n".join(("In January", "Strava", "changed its maps.", *PROSE))
+    refined = refine(tree, text, "Ferry fares rise", URL)
+    assert refined.text.splitlines()[:3] == ["In January", "Strava", "changed its maps."]
+    assert [cut.evidence for cut in refined.spared] == ["also in the page outside the block"]
+    assert refine(tree, "\n".join(("Strava", *PROSE)), "Ferry fares rise", URL).cuts  # the credit
+
+
+@pytest.mark.parametrize(
+    ("lines", "links", "article"),
+    [
+        (("Verse one, line one", "and the second line", "Chorus: sing it again") * 5, False,
+         True),  # lyrics or verse: short lines that are not links
+        (("Home", "News", "Sport", "Weather", "Photos", "Galleries", "Contact", "Log in") * 6,
+         True, False),  # a menu around a photo: short lines that are links
+    ],
+)  # fmt: skip
+def test_short_lines_are_a_menu_only_when_they_are_links(
+    lines: tuple[str, ...], links: bool, article: bool
+) -> None:
+    body = "".join(f"<p><a href='/x{i}'>{x}</a></p>" if links else f"<p>{x}</p>"
+                   for i, x in enumerate(lines))  # fmt: skip
+    page = clean_page(_page(body), URL)
+    assert (page is not None) is article
 
 
 def test_the_publish_day_is_the_outlets_local_day() -> None:
@@ -205,3 +256,29 @@ def test_a_short_story_beside_a_big_box_of_teasers_keeps_its_cuts() -> None:
     assert page is not None and explanation is not None and explanation.refined is not None
     assert not explanation.refined.fell_back
     assert "Moscow" not in page.text
+
+
+def test_an_article_rendered_by_script_is_read_from_its_json_ld_body() -> None:
+    # The HTML holds a one-line teaser; the story itself is in the page's JSON-LD articleBody.
+    body = " ".join(PROSE * 3)  # over MIN_BODY_WORDS
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Ferry fares rise", "articleBody": body})
+    head = f"<script type='application/ld+json'>{ld}</script>"
+    page = clean_page(_page("<p>Read the full story of the fare rise in our app.</p>", head), URL)
+    assert page is not None
+    assert page.text == body
+
+
+def test_an_article_inside_an_unclosed_sidebar_is_found() -> None:
+    # A template that never closes its sidebar puts the article inside it: trafilatura's
+    # precise reading drops the sidebar and finds nothing; its recall mode finds the story.
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><title>Ferry fares rise</title>"
+        "<meta property='og:type' content='article'></head><body><div class='wrapper'>"
+        "<aside class='sidebar'><div id='nav_menu-8'><ul><li><a href='/news'>News</a></li>"
+        "<li><a href='/sport'>Sport</a></li></ul><div class='main-content'><article>"
+        f"<h1>Ferry fares rise</h1><div class='article-content'>{_paragraphs()}</div></article>"
+        "</body></html>"
+    )
+    page = clean_page(html, URL)
+    assert page is not None
+    assert page.text.splitlines() == list(PROSE)
