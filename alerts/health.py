@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import median
+
+from alerts.blockpage import is_block_page
 
 OK, FAILING, SILENT, DEGRADED = "ok", "failing", "silent", "degraded"
 BAD_STATES = (FAILING, DEGRADED, SILENT)
@@ -14,14 +15,6 @@ BAD_STATES = (FAILING, DEGRADED, SILENT)
 HEALTH_WATCHLIST = "outlet health"
 # Fewer words than this is no article text: an error stub, a consent wall, a bare headline.
 SHORT_WORDS = 25
-# A page this short that says one of these is a block page, not an article about blocking.
-BLOCK_PAGE_WORDS = 150
-_BLOCK_PAGE = re.compile(
-    r"access denied|access to this page has been denied|are you a (?:human|robot)|captcha"
-    r"|unusual traffic|request (?:was )?blocked|attention required|just a moment"
-    r"|enable (?:javascript|cookies)|forbidden|you have been blocked|bot detection",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -126,10 +119,9 @@ def notice_for(outlet: str, previous: str, current: Health) -> Notice | None:
 
 def extraction_signs(title: str, text: str) -> tuple[str, ...]:
     """("blocked",) for a block page, ("short",) for (almost) no text, else ()."""
-    words = len(text.split())
-    if words < BLOCK_PAGE_WORDS and _BLOCK_PAGE.search(f"{title}\n{text}"):
+    if is_block_page(title, text):
         return ("blocked",)
-    return ("short",) if words < SHORT_WORDS else ()
+    return ("short",) if len(text.split()) < SHORT_WORDS else ()
 
 
 def runs_to_keep(runs: Sequence[tuple[int, bool]], keep: int = 50, keep_new: int = 10) -> set[int]:
