@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import median
 
+from alerts.backoff import ChannelHealth
 from alerts.blockpage import is_block_page
 
 OK, FAILING, SILENT, DEGRADED = "ok", "failing", "silent", "degraded"
-BAD_STATES = (FAILING, DEGRADED, SILENT)
+DEAD = "dead"  # an alert channel delivery gave up on (alerts.backoff)
+BAD_STATES = (FAILING, DEGRADED, SILENT, DEAD)
 # The outbox "watchlist" of health notices: their subject reads "[outlet health] …".
 HEALTH_WATCHLIST = "outlet health"
 # Fewer words than this is no article text: an error stub, a consent wall, a bare headline.
@@ -115,6 +117,23 @@ def notice_for(outlet: str, previous: str, current: Health) -> Notice | None:
     if previous in BAD_STATES and current.state == OK:
         return Notice(outlet, OK, previous, f"back to ok after being {previous}")
     return None
+
+
+def channel_subject(channel: str) -> str:
+    """The name a channel's health goes by in notices and listings, beside the outlets'."""
+    return f"channel {channel}"
+
+
+def channel_health(stored: ChannelHealth | None, previous: str) -> Health:
+    """A channel's state from its delivery record: dead while delivery has given it up, ok once
+    it has no failures (a send went through, or its URL changed), else as before."""
+    if stored is not None and stored.dead_since is not None:
+        error = f"; last error: {stored.last_error}" if stored.last_error else ""
+        return Health(DEAD, f"delivery gave up after {stored.failures} failed sends; its alerts "
+                            f"wait until its URL is fixed in the config{error}")  # fmt: skip
+    if stored is None or stored.failures == 0:
+        return Health(OK)
+    return Health(previous)  # failing, not dead: neither news nor a recovery yet
 
 
 def extraction_signs(title: str, text: str) -> tuple[str, ...]:
