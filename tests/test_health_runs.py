@@ -149,4 +149,3 @@ def test_block_pages_degrade_the_outlet_are_never_stored_and_it_recovers(runs: R
     assert (state(back), back.outlets[0].new) == (OK, 2)
     assert walled <= runs.stored()
     assert runs.notices() == [f"{OUTLET} is degraded", f"{OUTLET} recovered (was degraded)"]
-
