@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import median
 
+from alerts.backoff import ChannelHealth
+from alerts.blockpage import is_block_page
+
 OK, FAILING, SILENT, DEGRADED = "ok", "failing", "silent", "degraded"
-BAD_STATES = (FAILING, DEGRADED, SILENT)
+DEAD = "dead"  # an alert channel delivery gave up on (alerts.backoff)
+BAD_STATES = (FAILING, DEGRADED, SILENT, DEAD)
 # The outbox "watchlist" of health notices: their subject reads "[outlet health] …".
 HEALTH_WATCHLIST = "outlet health"
 # Fewer words than this is no article text: an error stub, a consent wall, a bare headline.
 SHORT_WORDS = 25
-# A page this short that says one of these is a block page, not an article about blocking.
-BLOCK_PAGE_WORDS = 150
-_BLOCK_PAGE = re.compile(
-    r"access denied|access to this page has been denied|are you a (?:human|robot)|captcha"
-    r"|unusual traffic|request (?:was )?blocked|attention required|just a moment"
-    r"|enable (?:javascript|cookies)|forbidden|you have been blocked|bot detection",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -124,12 +119,28 @@ def notice_for(outlet: str, previous: str, current: Health) -> Notice | None:
     return None
 
 
+def channel_subject(channel: str) -> str:
+    """The name a channel's health goes by in notices and listings, beside the outlets'."""
+    return f"channel {channel}"
+
+
+def channel_health(stored: ChannelHealth | None, previous: str) -> Health:
+    """A channel's state from its delivery record: dead while delivery has given it up, ok once
+    it has no failures (a send went through, or its URL changed), else as before."""
+    if stored is not None and stored.dead_since is not None:
+        error = f"; last error: {stored.last_error}" if stored.last_error else ""
+        return Health(DEAD, f"delivery gave up after {stored.failures} failed sends; its alerts "
+                            f"wait until its URL is fixed in the config{error}")  # fmt: skip
+    if stored is None or stored.failures == 0:
+        return Health(OK)
+    return Health(previous)  # failing, not dead: neither news nor a recovery yet
+
+
 def extraction_signs(title: str, text: str) -> tuple[str, ...]:
     """("blocked",) for a block page, ("short",) for (almost) no text, else ()."""
-    words = len(text.split())
-    if words < BLOCK_PAGE_WORDS and _BLOCK_PAGE.search(f"{title}\n{text}"):
+    if is_block_page(title, text):
         return ("blocked",)
-    return ("short",) if words < SHORT_WORDS else ()
+    return ("short",) if len(text.split()) < SHORT_WORDS else ()
 
 
 def runs_to_keep(runs: Sequence[tuple[int, bool]], keep: int = 50, keep_new: int = 10) -> set[int]:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
+    from flows.config import Config
     from storage.boilerplate import Evidence
 
 stored = typer.Typer()
@@ -134,28 +135,31 @@ def versions(url: str, config: ConfigOption = None) -> None:
 @outlets_app.callback(invoke_without_command=True)
 def outlets(ctx: typer.Context, config: ConfigOption = None, as_json: JsonOption = False) -> None:
     """List each configured outlet's health (ok, failing, degraded, silent) since when, its
-    latest new article and its latest run's counts; `outlets boilerplate NAME` for the rest."""
+    latest new article and its latest run's counts, then each alert channel's (ok or dead;
+    `kind` tells them apart in --json); `outlets boilerplate NAME` for the rest."""
     if ctx.invoked_subcommand is not None:
         return
-    rows = with_engine(config, lambda cfg, engine: _overview(engine, [o.name for o in cfg.outlets]))
+    rows = with_engine(config, _overview)
     for row in rows:
         if as_json:
             typer.echo(json_line(asdict(row)))
             continue
         since = f" since {row.since:%Y-%m-%d %H:%M} UTC" if row.since else ""
-        latest = row.last_new_article_at
-        new = f"{latest:%Y-%m-%d %H:%M} UTC" if latest else "never"
         typer.echo(f"{row.outlet}: {row.state}{since}{f' ({row.reason})' if row.reason else ''}")
-        typer.echo(f"  last new article: {new}; last run: {_run_line(row.last_run)}")
+        if row.kind == "outlet":
+            latest = row.last_new_article_at
+            new = f"{latest:%Y-%m-%d %H:%M} UTC" if latest else "never"
+            typer.echo(f"  last new article: {new}; last run: {_run_line(row.last_run)}")
 
 
-def _overview(engine: Engine, names: list[str]) -> list:
+def _overview(cfg: Config, engine: Engine) -> list:
     from sqlalchemy.orm import Session
 
-    from storage.health import overview
+    from storage.health import channel_overview, overview
 
     with Session(engine) as session:
-        return overview(session, names)
+        outlets = overview(session, [o.name for o in cfg.outlets])
+        return outlets + channel_overview(session, list(cfg.channels))
 
 
 def _run_line(run: dict | None) -> str:

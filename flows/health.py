@@ -1,5 +1,6 @@
-"""The cycle's health step: record each crawled outlet's run, decide its state, owe a notice on
-each change from ok to bad and back (alerts.health decides, storage.health stores)."""
+"""The cycle's health step: record each crawled outlet's run, decide its state and each alert
+channel's, owe a notice on each change from ok to bad and back (alerts.health decides,
+storage.health stores)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,29 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from alerts.health import OK, Health, RunCounts, assess, notice_for
+from alerts.health import (
+    OK,
+    Health,
+    RunCounts,
+    assess,
+    channel_health,
+    channel_subject,
+    notice_for,
+)
 from flows.config import Config, Outlet
 from flows.crawl import OutletCrawlStats
 from flows.shards import ShardOutcome
 from flows.tasks import utcnow
+from storage.channels import load_health
 from storage.db import write_engine
-from storage.health import HealthState, current_states, load_history, record_change, record_run
+from storage.health import (
+    HealthState,
+    current_states,
+    load_history,
+    notices_sent_since,
+    record_change,
+    record_run,
+)
 
 
 def run_counts(
@@ -42,10 +59,13 @@ def crawled_runs(outcome: ShardOutcome, at: datetime) -> dict[str, RunCounts]:
 
 
 @task(cache_policy=NO_CACHE)
-def assess_health(engine: Engine, config: Config, outcome: ShardOutcome) -> dict[str, Health]:
-    """Record this cycle's runs, decide each configured outlet's state and, in the same
-    transaction, owe one notice per change from ok to bad and back; return every state."""
-    now = utcnow()
+def assess_health(
+    engine: Engine, config: Config, outcome: ShardOutcome, now: datetime | None = None
+) -> dict[str, Health]:
+    """Record this cycle's runs, decide each configured outlet's and channel's state and, in
+    the same transaction, owe one notice per change from ok to bad and back; return every
+    outlet's state. `now` is the cycle's time (default: the clock's)."""
+    now = now or utcnow()
     runs = crawled_runs(outcome, now)
     names = [outlet.name for outlet in config.outlets]
     with Session(write_engine(engine)) as session, session.begin():
@@ -62,7 +82,33 @@ def assess_health(engine: Engine, config: Config, outcome: ShardOutcome) -> dict
             states[outlet.name] = health
             if health.state != was.state:
                 _change(session, outlet, was, health, config.health.notify, now)
+        assess_channels(session, config, now)
     return {name: states.get(name, Health(OK)) for name in names}
+
+
+def health_notices_sent(engine: Engine, since: datetime) -> Counter:
+    """The health notices delivered since `since`, by outlet (or "channel NAME"): the run
+    summary reports them apart from the alerts each outlet's stories owed."""
+    with Session(engine) as session:
+        return Counter(notices_sent_since(session, since))
+
+
+def assess_channels(session: Session, config: Config, now: datetime) -> None:
+    """Decide each configured channel's state from its delivery record (read, never written:
+    flows.deliver keeps it) and owe a notice when it goes dead and when it recovers."""
+    stored = load_health(session)
+    subjects = {name: channel_subject(name) for name in config.channels}
+    before = current_states(session, subjects.values())
+    for name, subject in subjects.items():
+        was = before.get(subject, HealthState())
+        health = channel_health(stored.get(name), was.state)
+        if health.state == was.state:
+            continue
+        # A dead channel is not told of its own death: that notice would wait until it is fixed.
+        notify = [c for c in config.health.notify if c != name or health.state == OK]
+        if record_change(session, subject, was, health, now, channels=notify, url=None,
+                         notice=notice_for(subject, was.state, health)):  # fmt: skip
+            get_run_logger().warning("%s: %s -> %s", subject, was.state, health.state)
 
 
 def _change(session: Session, outlet: Outlet, was: HealthState, health: Health,

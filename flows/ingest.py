@@ -9,6 +9,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from alerts.blockpage import is_block_page
 from alerts.query import Match, Query, match
 from flows.config import Watchlist
 from spiders.items import ArticleRecord
@@ -28,7 +29,7 @@ Action = Literal["new", "update", "also_covered"]
 class Ingested:
     """What storing one record did: its change kind and what the watchlists made of it."""
 
-    kind: str  # "new" | "updated" | "unchanged"
+    kind: str  # "new" | "updated" | "unchanged" | "block_page" (not stored, not matched)
     matched: tuple[str, ...]  # watchlists that now owe an alert (new or update)
     also_covered: tuple[str, ...] = ()  # matching watchlists that had alerted on its story
     update_kind: str | None = None  # "cosmetic" | "material" when kind is "updated"
@@ -94,7 +95,11 @@ def ingest(
 
     The outlet's learned `boilerplate` is stripped from the text first: matching, snippets,
     stories and versions only ever see the article's own text. `sentence_fingerprints` (of the
-    text before stripping, the learning input) and the `raw_html` page are stored with it."""
+    text before stripping, the learning input) and the `raw_html` page are stored with it.
+    A block page (a bot wall or paywall answering 200) is neither stored nor matched: health
+    counts it, and its URL stays unknown so the article is fetched again once it is served."""
+    if is_block_page(record.title, record.text):
+        return Ingested(kind="block_page", matched=())
     learned = set(boilerplate)
     restate = (lambda text: strip(text, learned)) if learned else None
     if restate:

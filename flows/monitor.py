@@ -11,7 +11,7 @@ from prefect.states import Completed, State
 
 from flows.config import DEFAULT_CONFIG, feeds_dir, load_config
 from flows.feeds import publish_feeds
-from flows.health import assess_health
+from flows.health import assess_health, health_notices_sent
 from flows.report import RunSummary, failed_outlets, summarize
 from flows.shards import run_shards
 from flows.tasks import deliver_alerts, prepare_database, publish_report
@@ -44,12 +44,14 @@ def monitor(config_path: str = DEFAULT_CONFIG) -> State:
         delivery = deliver_alerts(engine, config)
         if directory := feeds_dir(config, config_path):
             publish_feeds(engine, config, directory)
+        notices = health_notices_sent(engine, started)  # reported apart from alerts
         rows = summarize(
             [o.name for o in config.outlets], outcome.outlets, outcome.changes,
-            delivery.sent_by_outlet, outcome.backed_off, health,
+            delivery.sent_by_outlet, outcome.backed_off, health, notices,
         )  # fmt: skip
         summary = RunSummary(
             outlets=rows,
+            health_notices=sum(notices.values()),
             alerts_pending=delivery.pending,
             channel_notices=tuple(delivery.notices()),
             crawl_error=outcome.crawl_error,

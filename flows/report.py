@@ -51,6 +51,7 @@ class RunSummary:
     failed_outlets: tuple[str, ...] = field(default=())
     # Channels failing, backing off, out of time or dead, with what they owe (flows.deliver).
     channel_notices: tuple[str, ...] = field(default=())
+    health_notices: int = 0  # health notices delivered this run: not counted as alerts sent
 
     @property
     def nothing_fetched(self) -> bool:
@@ -69,6 +70,8 @@ class RunSummary:
         new = sum(row.new for row in self.outlets)
         sent = sum(row.alerts_sent for row in self.outlets)
         parts = [f"{new} new", f"{sent} alerts"]
+        if self.health_notices:
+            parts.append(f"{self.health_notices} health notices")
         if self.failed_outlets:
             parts.append(f"{len(self.failed_outlets)}/{len(self.outlets)} outlets failed")
         unhealthy = sum(1 for row in self.outlets if row.health != OK)
@@ -94,6 +97,9 @@ class RunSummary:
             f"{totals['alerts_sent']} alerts sent, "
             f"{self.alerts_pending} alerts pending"
         ]
+        if self.health_notices:
+            lines.append(f"{self.health_notices} health notices sent (outlets or channels "
+                         "going bad or recovering; not counted as alerts)")  # fmt: skip
         if self.crawl_error:
             lines.append(f"crawl failed: {self.crawl_error}")
         for row in self.outlets:
@@ -112,8 +118,10 @@ def summarize(
     sent_by_outlet: Counter,
     backed_off: Mapping[str, datetime] | None = None,
     health: Mapping[str, Health] | None = None,
+    health_sent: Mapping[str, int] | None = None,
 ) -> tuple[OutletReport, ...]:
-    """Merge crawl stats, storage changes, deliveries and health into one row per outlet."""
+    """Merge crawl stats, storage changes, deliveries and health into one row per outlet; the
+    health notices `health_sent` about an outlet are not its alerts and are taken off them."""
     rows = []
     for name in outlet_names:
         state = (health or {}).get(name, Health(OK))
@@ -132,7 +140,7 @@ def summarize(
                 failed=getattr(stats, "failed", 0),
                 matched=counts["matched"],
                 also_covered=counts["also_covered"],
-                alerts_sent=sent_by_outlet[name],
+                alerts_sent=max(0, sent_by_outlet[name] - (health_sent or {}).get(name, 0)),
                 errors=", ".join(f"{kind}×{n}" for kind, n in sorted(errors.items())),
                 failures=failure_lines(stats),
                 listed=getattr(stats, "listed", 0),

@@ -10,7 +10,15 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from alerts.health import HEALTH_WATCHLIST, OK, Health, Notice, RunCounts, runs_to_keep
+from alerts.health import (
+    HEALTH_WATCHLIST,
+    OK,
+    Health,
+    Notice,
+    RunCounts,
+    channel_subject,
+    runs_to_keep,
+)
 from storage.db import dialect_insert
 from storage.models import Alert, Article, OutletHealth, OutletRun, health_key
 
@@ -38,6 +46,7 @@ class OutletOverview:
     reason: str
     last_new_article_at: datetime | None  # when its latest stored article was first seen
     last_run: dict | None  # its latest run's counts (RunCounts fields), None if never run
+    kind: str = "outlet"  # or "channel": an alert channel's health, named "channel NAME"
 
 
 def record_run(session: Session, outlet: str, run: RunCounts) -> None:
@@ -132,6 +141,27 @@ def overview(session: Session, outlets: Sequence[str]) -> list[OutletOverview]:
         rows.append(OutletOverview(name, state.state, since, state.reason,
                                    newest.get(name), last))  # fmt: skip
     return rows
+
+
+def channel_overview(session: Session, channels: Sequence[str]) -> list[OutletOverview]:
+    """Each named alert channel's health (ok or dead) and since when, as outlets are listed."""
+    subjects = [channel_subject(name) for name in channels]
+    states = current_states(session, subjects)
+    return [
+        OutletOverview(subject, state.state, state.since, state.reason, None, None, "channel")
+        for subject, state in ((s, states.get(s, HealthState())) for s in subjects)
+    ]
+
+
+def notices_sent_since(session: Session, since: datetime) -> dict[str, int]:
+    """Health notices delivered since `since`, by the outlet (or "channel NAME") they are about."""
+    query = (
+        select(OutletHealth.outlet, func.count())
+        .join(Alert, Alert.health_event_id == OutletHealth.id)
+        .where(Alert.status == "sent", Alert.sent_at >= since)
+        .group_by(OutletHealth.outlet)
+    )
+    return dict(session.execute(query).tuples().all())
 
 
 def _counts(row: OutletRun) -> RunCounts:

@@ -191,9 +191,11 @@ def test_outlets_lists_each_configured_outlet_with_its_health(
     assert "Example: degraded since 2026-11-01 12:00 UTC (5 of 5 poor)" in listing.output
     assert "last new article: never; last run: 2026-11-01 12:00 UTC, 0 discovered" in listing.output
     assert "1 failed (http_403×1)" in listing.output
-    (row,) = [json.loads(line) for line in
-              runner.invoke(app, ["outlets", "--json", "--config", config]).output.splitlines()]
+    as_json = runner.invoke(app, ["outlets", "--json", "--config", config]).output
+    row, channel = [json.loads(line) for line in as_json.splitlines()]
     assert (row["outlet"], row["state"], row["since"]) == ("Example", "degraded", at.isoformat())
+    assert (row["kind"], channel["kind"], channel["state"]) == ("outlet", "channel", "ok")
+    assert f"{channel['outlet']}: ok" in listing.output  # each channel's health, after the outlets
     assert row["last_run"]["not_article"] == 5 and row["last_new_article_at"] is None
     # The subcommand is still there.
     learned = runner.invoke(app, ["outlets", "boilerplate", "Example", "--config", config])

@@ -9,6 +9,7 @@ from io import BytesIO
 from pathlib import Path
 
 import feedparser
+import jsonschema
 import pytest
 from lxml import etree
 from sqlalchemy import Engine
@@ -33,6 +34,12 @@ from storage.db import make_engine, migrate
 from storage.feeds import watchlist_feed
 from storage.outbox import UPDATE, enqueue_alerts
 
+DATA = Path(__file__).parent / "data"
+# The validators: RFC 4287's grammar in RELAX NG (lxml), JSON Feed 1.1 as a JSON Schema.
+ATOM_SCHEMA = etree.RelaxNG(etree.parse(DATA / "atom.rng"))
+JSON_FEED_SCHEMA = jsonschema.Draft202012Validator(
+    json.loads((DATA / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
+)
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 HOSTILE = 'Crash <script>alert("x")</script> & ]]> rises\x07\x00 \ud800 here'
 A = {"a": ATOM_NS}
@@ -53,8 +60,10 @@ def entry(story_id: int = 7, **changes: object) -> FeedEntry:
 
 
 def assert_valid_atom(document: str) -> etree._Element:
-    """Every element RFC 4287 requires, parsed with lxml (which refuses malformed XML)."""
+    """Valid by RFC 4287's grammar, and every element it requires beyond what a grammar says,
+    parsed with lxml (which refuses malformed XML)."""
     feed = etree.fromstring(document.encode())
+    assert ATOM_SCHEMA.validate(feed), ATOM_SCHEMA.error_log
     assert feed.tag == f"{{{ATOM_NS}}}feed"
     for required in ("a:id", "a:title", "a:updated"):
         assert len(feed.findall(required, A)) == 1, required
@@ -80,14 +89,11 @@ def parse_atom(document: str) -> feedparser.FeedParserDict:
 
 
 def assert_valid_json_feed(document: str) -> dict:
-    """The fields JSON Feed 1.1 requires, and the types of those it defines that we use."""
+    """Valid by the JSON Feed 1.1 schema; its dates parse with their offsets."""
     feed = json.loads(document)
+    assert [error.message for error in JSON_FEED_SCHEMA.iter_errors(feed)] == []
     assert feed["version"] == JSON_FEED_VERSION
-    assert isinstance(feed["title"], str) and feed["title"]
-    assert isinstance(feed["items"], list)
     for item in feed["items"]:
-        assert isinstance(item["id"], str) and item["id"]
-        assert isinstance(item.get("content_html") or item.get("content_text"), str)
         for stamp in ("date_published", "date_modified"):
             assert datetime.fromisoformat(item[stamp]).tzinfo is not None
     return feed
@@ -101,6 +107,36 @@ def test_atom_has_every_required_element_and_parses_cleanly() -> None:
     assert parsed.entries[0].id == entry_id("syria", 1)
     assert "Also covered by: Other Post" in parsed.entries[0].summary
     assert feed.find("a:link[@rel='self']", A).get("href") == "https://feeds.example/syria.atom"
+
+
+BROKEN_ATOM = [
+    ("<updated>", "<updated>yesterday "),  # not an RFC 3339 date
+    ('<title type="text">', '<title type="markdown">'),  # no such text construct
+    ("<id>", "<identifier>"),  # a feed without its id
+]
+
+
+@pytest.mark.parametrize(("good", "bad"), BROKEN_ATOM)
+def test_the_atom_validator_refuses_what_rfc_4287_forbids(good: str, bad: str) -> None:
+    document = atom("syria", [entry(1)])
+    broken = document.replace(good, bad).replace(good.replace("<", "</"), bad.replace("<", "</"))
+    assert ATOM_SCHEMA.validate(etree.fromstring(document.encode()))
+    assert not ATOM_SCHEMA.validate(etree.fromstring(broken.encode()))
+
+
+@pytest.mark.parametrize("breakage", ["no content", "bad date", "unknown field", "no version"])
+def test_the_json_feed_validator_refuses_what_the_spec_forbids(breakage: str) -> None:
+    feed = json.loads(json_feed("syria", [entry(1)]))
+    item = feed["items"][0]
+    if breakage == "no content":
+        del item["content_text"]
+    elif breakage == "bad date":
+        item["date_published"] = "1 March 2026"
+    elif breakage == "unknown field":
+        item["story"] = 1  # extensions must start with "_"
+    else:
+        del feed["version"]
+    assert not JSON_FEED_SCHEMA.is_valid(feed)
 
 
 def test_hostile_scraped_text_stays_valid_xml_and_round_trips() -> None:

@@ -68,6 +68,10 @@ def test_blocked_outlet_is_degraded_noticed_once_and_recovers(prefect_api, tmp_p
         assert health == {name: "ok" for name in health} | {gazette: "degraded"}
         assert f"outlet degraded: {gazette}: " in summary.text()
         assert health_notices(inbox) == [f"[outlet health] {gazette} is degraded"]
+        # The notice is no alert of the Gazette's: the summary gives it a line of its own.
+        row = next(row for row in summary.outlets if row.outlet == gazette)
+        assert (row.new, row.alerts_sent, summary.health_notices) == (0, 0, 1)  # walls unstored
+        assert "1 health notices sent" in summary.text()
         notice = inbox.received[-1]["message"]
         assert "fetched pages gave no article" in notice and "/gazette/rss.xml" in notice
 
@@ -76,13 +80,15 @@ def test_blocked_outlet_is_degraded_noticed_once_and_recovers(prefect_api, tmp_p
         assert {row.outlet: row.health for row in summary.outlets}[gazette] == "degraded"
         assert len(health_notices(inbox)) == 1
 
-        # Run 3: the block is lifted: its new articles come in, one recovery notice.
+        # Run 3: the block is lifted: its new articles come in, and the ones walled before (a
+        # block page is never stored, so its URL is asked for again): one recovery notice.
         site.blocking = False
         for slug in ("ferry-timetable-changes", "library-reopens"):
             site.publish("gazette", slug, slug.replace("-", " ").capitalize(), PARAGRAPHS, site.now)
         summary = monitor(config_path=str(config))
         row = next(row for row in summary.outlets if row.outlet == gazette)
-        assert (row.health, row.new) == ("ok", 2)
+        every = [page for page in site.articles() if page.outlet_key == "gazette"]
+        assert (row.health, row.new, len(every)) == ("ok", len(every), 6)
         assert health_notices(inbox) == [
             f"[outlet health] {gazette} is degraded",
             f"[outlet health] {gazette} recovered (was degraded)",
@@ -91,4 +97,6 @@ def test_blocked_outlet_is_degraded_noticed_once_and_recovers(prefect_api, tmp_p
     listing = CliRunner().invoke(app, ["outlets", "--json", "--config", str(config)])
     rows = {r["outlet"]: r for r in map(json.loads, listing.output.splitlines())}
     assert rows[gazette]["state"] == "ok" and rows[gazette]["last_new_article_at"]
-    assert [r["state"] for r in rows.values()] == ["ok"] * 3
+    assert [(r["kind"], r["state"]) for r in rows.values()] == [("outlet", "ok")] * 3 + [
+        ("channel", "ok")
+    ]

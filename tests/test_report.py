@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flows.report import OutletReport, RunSummary, stories_markdown
+from flows.report import OutletReport, RunSummary, stories_markdown, summarize
 from storage.outbox import AlertedStory
 
 
@@ -53,3 +53,13 @@ def test_every_failure_names_its_url_and_what_to_do() -> None:
     summary = RunSummary(outlets=(row,), alerts_pending=0, failed_outlets=("News",))
     assert "  News: http_404 https://news.example/rss.xml: gone" in summary.text()
     assert summary.table()[0]["failures"].startswith("http_404 https://news.example/rss.xml")
+
+
+def test_health_notices_are_not_counted_as_an_outlets_alerts() -> None:
+    sent = Counter({"Gazette": 3, "Wire": 1})  # as delivery counts them: notices included
+    rows = summarize(["Gazette", "Wire"], {}, {}, sent, health_sent={"Gazette": 1, "channel x": 1})
+    assert [row.alerts_sent for row in rows] == [2, 1]
+    summary = RunSummary(rows, alerts_pending=0, health_notices=2)
+    assert summary.headline() == "0 new · 3 alerts · 2 health notices"
+    assert "3 alerts sent" in summary.text()
+    assert "2 health notices sent (outlets or channels going bad or recovering" in summary.text()
