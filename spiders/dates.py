@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 
 # <meta> names and properties (lower case) that carry the first publication time, best first.
@@ -27,8 +27,6 @@ MODIFIED_META = (
 SOURCES = ("url", "feed", "markup", "json-ld", "meta", "page")
 # When witnesses agree on the day, the stored instant comes from the most precise reading.
 _PRECISION = ("json-ld", "meta", "markup", "feed", "url")
-# The offsets in use on Earth: a UTC time's local day is at most this far either way.
-WESTMOST, EASTMOST = timedelta(hours=-12), timedelta(hours=14)
 # Older than the web's news sites, or later than tomorrow: a parsing accident, not a date.
 EARLIEST = datetime(1994, 1, 1, tzinfo=UTC)
 # /2016/11/10/ or /2016-11-10-: a day in the path. Month-only paths (/2016/11/) say too little.
@@ -45,16 +43,13 @@ def publish_time(
     json_ld: str | None,
     meta: Mapping[str, tuple[str, ...]],
     page: Callable[[], str | None] = lambda: None,
-    shown: Callable[[], str | None] = lambda: None,
     zone: tzinfo = UTC,
 ) -> tuple[datetime | None, str | None]:
     """The publish time (in the offset it was written with) and its source, or (None, None).
 
     The URL, the feed and the page's markup vote on the day (see SOURCES); `markup` is
     htmldate's reading of the page's date markup. `page` (htmldate's text search) is asked
-    only when no witness says anything. `shown` (the date in the page's visible text) is asked
-    when the winner is a time written in UTC: its local day is unknown, and the day the page
-    shows, one either side, names it. `zone` is the outlet's time zone, for times written
+    only when no witness says anything. `zone` is the outlet's time zone, for times written
     without an offset."""
     readings = {
         "url": url_date(url, zone),
@@ -73,22 +68,7 @@ def publish_time(
     votes = Counter(witness.date() for witness in witnesses)
     day = max(votes, key=lambda d: (votes[d], -_first_vote(witnesses, d)))
     source = next(s for s in _PRECISION if readings[s] and readings[s].date() == day)
-    chosen = readings[source]
-    if zone == UTC and _in_utc(chosen) and (day_shown := parse_datetime(shown(), zone)):
-        chosen = on_local_day(chosen, day_shown.date()) or chosen
-    return chosen, source
-
-
-def on_local_day(instant: datetime, day: date) -> datetime | None:
-    """`instant` in the offset nearest UTC that puts it on `day`, or None if no offset can."""
-    utc = instant.astimezone(UTC)
-    if day == utc.date():
-        return instant
-    hour = utc.replace(minute=0, second=0, microsecond=0)
-    start = datetime.combine(day, time(), UTC)
-    # The smallest shift that moves the clock into `day`: to its last hour, or its first.
-    offset = start + timedelta(hours=23) - hour if day < utc.date() else start - hour
-    return utc.astimezone(timezone(offset)) if WESTMOST <= offset <= EASTMOST else None
+    return readings[source], source
 
 
 def update_time(
@@ -130,11 +110,6 @@ def copyright_guess(day: date, page_text: str) -> bool:
         return False
     return bool(re.search(rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*[-–]\s*)?{day.year}", page_text,
                           re.IGNORECASE))  # fmt: skip
-
-
-def _in_utc(value: datetime) -> bool:
-    # A time given in UTC ("Z", GMT); a bare date (midnight) names its day itself.
-    return value.utcoffset() == timedelta(0) and value.time() != time()
 
 
 def _first_vote(witnesses: list[datetime], day: date) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from urllib.parse import urljoin
@@ -133,7 +132,7 @@ def explain_page(
     authors = _authors(tree, facts, doc, keys)
     published, source = publish_time(
         url=canonical or url, feed=feed_published, markup=doc.date, json_ld=facts.published,
-        meta=facts.meta, page=lambda: _text_date(tree), shown=lambda: _shown_date(tree), zone=zone,
+        meta=facts.meta, page=lambda: _text_date(tree), zone=zone,
     )  # fmt: skip
     page = CleanPage(
         canonical_url=canonical,
@@ -183,15 +182,6 @@ def _text_date(tree: HtmlElement) -> str | None:
     if found and copyright_guess(datetime.fromisoformat(found).date(), tree.text_content()):
         return None  # "© 2024" in a footer is not a publish date
     return found
-
-
-def _shown_date(tree: HtmlElement) -> str | None:
-    # The date a reader sees: htmldate on the page without its <head>, scripts and styles
-    # (where the machine-readable dates are).
-    visible = deepcopy(tree)
-    for element in visible.xpath("//head | //script | //style | //noscript | //template"):
-        element.drop_tree()
-    return find_date(visible, **TEXT_DATE)
 
 
 def _headline(facts: PageFacts, keys: frozenset[str], fallback: str | None) -> str | None:

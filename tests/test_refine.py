@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -282,20 +282,3 @@ def test_an_article_inside_an_unclosed_sidebar_is_found() -> None:
     page = clean_page(html, URL)
     assert page is not None
     assert page.text.splitlines() == list(PROSE)
-
-
-@pytest.mark.parametrize(
-    ("shown", "day"),
-    [
-        ("3 May 2022", date(2022, 5, 3)),  # west of Greenwich, the evening before
-        ("4 May 2022", date(2022, 5, 4)),
-        ("1 May 2022", date(2022, 5, 4)),  # no offset on Earth gets there: the UTC day stands
-    ],
-)
-def test_a_time_written_in_utc_takes_the_day_the_page_shows(shown: str, day: date) -> None:
-    head = "<meta property='article:published_time' content='2022-05-04T00:25:00Z'>"
-    body = f"<p class='date'>Published {shown}</p>" + _paragraphs()
-    page = clean_page(_page(body, head), URL)
-    assert page is not None and page.published_at is not None
-    assert page.published_at.date() == day
-    assert page.published_at == datetime(2022, 5, 4, 0, 25, tzinfo=UTC)  # the same instant
