@@ -95,16 +95,16 @@ def format_alert(alert: AlertFacts, key: str | None = None, kind: Kind = "plain"
     """Render the watchlist, headline, outlet, date, URL, matched terms and snippet for a
     channel kind, escaped and bounded for it; an update says what changed."""
     if kind == "slack":
-        facts = _facts(alert, SLACK, slack_length)
-        body = _render("slack", "slack.md.j2", facts, SLACK.body)
+        facts = message_facts(alert, SLACK, slack_length)
+        body = render("slack", "slack.md.j2", facts, SLACK.body)
         title = slack_plain(_title(alert, SLACK))
         return AlertMessage(title, body, key, body_format="markdown")
     if kind == "email":
-        facts = _facts(alert, EMAIL, html_length)
-        html = _render("html", "email.html.j2", facts, EMAIL.body)
-        text = _render("text", "plain.txt.j2", facts, EMAIL.body)
+        facts = message_facts(alert, EMAIL, html_length)
+        html = render("html", "email.html.j2", facts, EMAIL.body)
+        text = render("text", "plain.txt.j2", facts, EMAIL.body)
         return AlertMessage(_title(alert, EMAIL), html, key, body_format="html", text=text)
-    body = _render("plain", "plain.txt.j2", _facts(alert, PLAIN, len), PLAIN.body)
+    body = render("plain", "plain.txt.j2", message_facts(alert, PLAIN, len), PLAIN.body)
     return AlertMessage(_title(alert, PLAIN), body, key)
 
 
@@ -132,8 +132,10 @@ def _title(alert: AlertFacts, limits: Limits) -> str:
     return fit(break_mentions(one_line(title)), limits.title)
 
 
-def _facts(alert: AlertFacts, limits: Limits, measure: Callable[[str], int]) -> dict[str, Any]:
-    """The template's values: one line each (the snippet too), each within its bound."""
+def message_facts(
+    alert: AlertFacts, limits: Limits, measure: Callable[[str], int]
+) -> dict[str, Any]:
+    """One alert's template values: one line each (the snippet too), each within its bound."""
 
     def bound(text: str, limit: int) -> str:
         return fit(one_line(text), limit, measure)
@@ -190,10 +192,12 @@ def _is_update(alert: AlertFacts) -> bool:
     return getattr(alert, "kind", "new") == "update"
 
 
-def _render(environment: str, template: str, facts: dict[str, Any], limit: int) -> str:
+def render(environment: str, template: str, facts: dict[str, Any], limit: int | None) -> str:
+    """A bundled template rendered in the channel's sandbox, cut to `limit` (None: uncut)."""
     # Values are rendered once and never re-parsed: a `{{ }}` in scraped text stays literal.
     body = _environment(environment).get_template(template).render(**facts).strip()
-    return fit(body, limit)  # a safety net only: the fields' bounds already add up to less
+    # A safety net only: the fields' bounds already add up to less.
+    return body if limit is None else fit(body, limit)
 
 
 @cache

@@ -1,77 +1,55 @@
-"""Deliver the outbox: pending alerts claimed in small leased batches, marked sent or failed,
-each channel backed off while it fails and reported dead when it stays failing."""
+"""Deliver the outbox: per channel, route what is owed (alone within the hourly cap, the rest
+in a digest), send it paced, mark each row sent or failed, back off a failing channel, wait
+out a Retry-After and report a dead one."""
 
 from __future__ import annotations
 
-import logging
-import time
+import time as clock_time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from alerts.backoff import (
-    BackoffRules,
-    ChannelHealth,
-    after_failure,
-    after_success,
-    current,
-    verdict,
-)  # fmt: skip
+from alerts.backoff import BackoffRules, ChannelHealth, current, verdict
+from alerts.digest import digest_key, format_digest
+from alerts.health import HEALTH_WATCHLIST
 from alerts.message import format_alert
-from alerts.notify import (
-    ChannelError,
-    Delivery,
-    channel_kind,
-    make_notifier,
-    masked,
-    scrub_secrets,
-    send,
-)
+from alerts.notify import ChannelError, Delivery, make_notifier
+from alerts.route import (
+    HOUR,
+    ChannelPolicy,
+    DeliveryPolicy,
+    digest_after_alone,
+    digest_due,
+    next_slot,
+    route,
+)  # fmt: skip
+from flows.deliver_turn import ChannelReport, Turn, sender
 from flows.faults import crash_point
 from storage.channels import load_health, pending_by_channel, save_health
+from storage.digests import (
+    digest_owed,
+    mark_digest_failed,
+    mark_digest_sent,
+    move_to_digest,
+    owed_alone,
+    sent_alone_since,
+)  # fmt: skip
 from storage.outbox import PendingAlert, claim_pending, mark_failed, mark_sent, pending_channels
 
 if TYPE_CHECKING:
-    from apprise import Apprise
-
-log = logging.getLogger(__name__)
+    from flows.config import ChannelDelivery, Config
 
 # One alert per claim: a sender that dies holds a lease on at most the alert in flight, so the
 # next run can deliver everything else at once instead of waiting for leases to expire.
 BATCH_SIZE = 1
 LEASE = timedelta(minutes=5)
 RULES = BackoffRules()
-
-
-@dataclass(frozen=True)
-class ChannelReport:
-    """One channel's part of a delivery pass, and what it still owes afterwards."""
-
-    channel: str
-    # ok, failing (retried after retry_at), backing off (not tried), out of time (the run's
-    # budget ran out), dead (not tried until its URL changes), not configured, unusable URL
-    state: str
-    sent: int = 0
-    failed: int = 0
-    pending: int = 0
-    retry_at: datetime | None = None
-    error: str | None = None  # the last failure's reason, masked
-
-    def notice(self) -> str | None:
-        """One line for the run summary when the channel is not simply fine, else None."""
-        if self.state == "ok" and not self.pending:
-            return None
-        line = f"channel {self.channel}: {self.state}, {self.pending} pending"
-        if self.retry_at is not None and self.state in ("failing", "backing off"):
-            line += f", next try after {self.retry_at:%Y-%m-%d %H:%M} UTC"
-        if self.state == "dead":
-            line += " (fix its URL in the config: a changed URL is tried afresh)"
-        return line + (f"; last error: {self.error}" if self.error else "")
+POLICY = DeliveryPolicy(always_alone=frozenset({HEALTH_WATCHLIST}))
 
 
 @dataclass(frozen=True)
@@ -97,12 +75,14 @@ def deliver_pending(
     channels: Mapping[str, str],
     now: Callable[[], datetime],
     *,
+    policy: DeliveryPolicy = POLICY,
     batch_size: int = BATCH_SIZE,
     lease: timedelta = LEASE,
     rules: BackoffRules = RULES,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Callable[[], float] = clock_time.monotonic,
+    sleep: Callable[[float], None] = clock_time.sleep,
 ) -> DeliveryReport:
-    """Send each pending alert once per pass, skipping channels backing off or dead; rows
+    """Send what each channel owes once per pass, skipping channels backing off or dead; rows
     leased by a concurrent sender are left to it. Nothing owed is ever dropped."""
     with Session(engine) as session:
         owed = pending_channels(session)
@@ -110,131 +90,118 @@ def deliver_pending(
     sent: Counter = Counter()
     reports = []
     for channel in owed:
+        rules_here = policy.for_channel(channel)
         turn = _open_turn(engine, channel, channels.get(channel), stored.get(channel), now,
-                          rules, clock)  # fmt: skip
+                          rules, rules_here, clock, sleep)  # fmt: skip
         if turn.ready:
-            sent += _deliver_channel(engine, channel, turn, now, batch_size, lease)
+            sent += _deliver_channel(engine, turn, policy, now, batch_size, lease)
         reports.append(turn.report())
     with Session(engine) as session:
         pending = pending_by_channel(session)
-    reports = [replace(r, pending=pending.get(r.channel, 0)) for r in reports]
+        waiting = {r.channel: digest_owed(session, r.channel)[0] for r in reports}
+    reports = [
+        replace(r, pending=pending.get(r.channel, 0),
+                next_digest=_next_digest(policy.for_channel(r.channel), waiting[r.channel], now))
+        for r in reports
+    ]  # fmt: skip
     return DeliveryReport(sent_by_outlet=sent, failed=sum(r.failed for r in reports),
                           channels=tuple(reports))  # fmt: skip
 
 
-class _Turn:
-    """One channel's turn in a pass: how to send, its health as sends go, and when to stop."""
-
-    def __init__(
-        self, channel: str, deliver: Callable[[PendingAlert], Delivery], state: str,
-        health: ChannelHealth | None, rules: BackoffRules, deadline: float,
-        clock: Callable[[], float],
-    ) -> None:  # fmt: skip
-        self.channel, self.deliver, self.state, self.health = channel, deliver, state, health
-        self.rules, self.deadline, self.clock = rules, deadline, clock
-        self.sent = self.failed = self.failures_in_a_row = 0
-        self.ready = state in ("ok", "not configured", "unusable URL")
-
-    def go_on(self) -> bool:
-        """Whether to send another alert: not after too many failures in a row or past the
-        run's budget for this channel (a receiver that never answers cannot hold the run)."""
-        if self.health is None:
-            return True  # nothing is sent: each row just records why
-        if self.health.dead_since is not None or self.failures_in_a_row >= self.rules.run_failures:
-            return False
-        if self.clock() >= self.deadline:
-            self.state = "out of time"
-            return False
-        return True
-
-    def settle(self, session: Session, outcome: Delivery, at: datetime) -> None:
-        """Count one send and store the channel's health if it changed (same transaction)."""
-        self.sent += outcome.ok
-        self.failed += not outcome.ok
-        self.failures_in_a_row = 0 if outcome.ok else self.failures_in_a_row + 1
-        if self.health is None:
-            return
-        if outcome.ok:
-            health = after_success(self.health)
-        else:
-            health = after_failure(self.health, outcome.error or "", at, self.rules)
-        if health != self.health:
-            save_health(session, health, at)
-            self.health = health
-
-    def report(self) -> ChannelReport:
-        """This turn's outcome for the run summary (pending is filled in afterwards)."""
-        state, health = self.state, self.health
-        if health is not None and health.dead_since is not None:
-            state = "dead"
-        elif health is not None and state == "ok" and health.failures:
-            state = "failing"
-        retry = health.retry_at if health is not None else None
-        error = health.last_error if health is not None else None
-        return ChannelReport(self.channel, state, self.sent, self.failed, retry_at=retry,
-                             error=error)  # fmt: skip
+def _next_digest(policy: ChannelPolicy, oldest: datetime | None,
+                 now: Callable[[], datetime]) -> datetime | None:  # fmt: skip
+    return next_slot(policy, now()) if oldest is not None else None
 
 
 def _open_turn(
     engine: Engine, channel: str, url: str | None, stored: ChannelHealth | None,
-    now: Callable[[], datetime], rules: BackoffRules, clock: Callable[[], float],
-) -> _Turn:  # fmt: skip
+    now: Callable[[], datetime], rules: BackoffRules, policy: ChannelPolicy,
+    clock: Callable[[], float], sleep: Callable[[float], None],
+) -> Turn:  # fmt: skip
     """The channel's turn: its sender and health (a changed URL starts afresh), or why not."""
     deadline = clock() + rules.run_budget.total_seconds()
+    pace = (policy.interval, clock, sleep)
     if url is None:
         reason = f"channel {channel!r} is not configured"
-        fail = lambda alert: Delivery(ok=False, error=reason)  # noqa: E731
-        return _Turn(channel, fail, "not configured", None, rules, deadline, clock)
+        fail = lambda message: Delivery(ok=False, error=reason)  # noqa: E731
+        return Turn(channel, fail, "plain", "not configured", None, rules, deadline, pace)
     try:
         notifier = make_notifier(url)
     except ChannelError as exc:
         unusable = str(exc)
-        fail = lambda alert: Delivery(ok=False, error=unusable)  # noqa: E731
-        return _Turn(channel, fail, "unusable URL", None, rules, deadline, clock)
+        fail = lambda message: Delivery(ok=False, error=unusable)  # noqa: E731
+        return Turn(channel, fail, "plain", "unusable URL", None, rules, deadline, pace)
     health = current(stored, channel, url)
     if stored is not None and health != stored:
         with Session(engine) as session, session.begin():
             save_health(session, health, now())
     ready = verdict(health, now())
     state = "ok" if ready == "ready" else ready
-    return _Turn(channel, _sender(notifier, url), state, health, rules, deadline, clock)
+    send, kind = sender(notifier, url)
+    return Turn(channel, send, kind, state, health, rules, deadline, pace)
 
 
 def _deliver_channel(
-    engine: Engine, channel: str, turn: _Turn, now: Callable[[], datetime], batch_size: int,
-    lease: timedelta,
+    engine: Engine, turn: Turn, policy: DeliveryPolicy, now: Callable[[], datetime],
+    batch_size: int, lease: timedelta,
 ) -> Counter:  # fmt: skip
-    """Claim, send and mark one channel's alerts batch by batch; each alert at most once a pass."""
+    """Route the channel's owed alerts, send those going alone, then its digest if due."""
+    channel, rules = turn.channel, policy.for_channel(turn.channel)
+    alone = None  # a channel nothing can reach keeps each row's reason: no routing
+    if turn.health is not None:
+        with Session(engine) as session, session.begin():
+            at = now()
+            routes = route(owed_alone(session, channel), lambda w: policy.mode(w, channel),
+                           rules, sent_alone_since(session, channel, at - HOUR), at,
+                           policy.always_alone)  # fmt: skip
+            move_to_digest(session, routes.to_digest)
+        alone = len(routes.alone)
+    sent = _deliver_alone(engine, turn, policy, now, batch_size, lease, alone)
+    if turn.health is not None and turn.go_on():
+        sent += _deliver_digest(engine, turn, rules, now, lease)
+    return sent
+
+
+def _deliver_alone(
+    engine: Engine, turn: Turn, policy: DeliveryPolicy, now: Callable[[], datetime],
+    batch_size: int, lease: timedelta, limit: int | None,
+) -> Counter:  # fmt: skip
+    """Claim, send and mark alerts going alone batch by batch, at most `limit` (the cap's
+    room); each alert at most once a pass."""
     sent: Counter = Counter()
     cursor: int | None = None  # ids only grow past it, so a failed alert waits for the next pass
-    while turn.go_on():
+    tried = 0
+    while turn.go_on() and (limit is None or tried < limit):
         claimed_at = now()
         with Session(engine) as session, session.begin():
             batch = claim_pending(
-                session, channel=channel, lease=lease, now=claimed_at, limit=batch_size,
+                session, channel=turn.channel, lease=lease, now=claimed_at,
+                limit=batch_size if limit is None else min(batch_size, limit - tried),
                 after_id=cursor,
-            )
+            )  # fmt: skip
         if not batch:
             return sent
         for alert in batch:
-            if now() >= claimed_at + lease or not turn.go_on():
-                # Our lease ran out (another sender may own the rest now: re-claim from here),
-                # or the channel's turn is over; what stays claimed is free once the lease ends.
-                break
+            if now() >= claimed_at + lease:
+                break  # our lease ran out (another sender may own the rest): re-claim from here
+            if not turn.go_on() or not turn.pace():
+                return sent  # the turn is over; what stays claimed is free once the lease ends
             cursor = alert.alert_id
-            if _deliver_one(engine, alert, turn, now):
+            tried += 1
+            after = digest_after_alone(policy.mode(alert.watchlist, turn.channel))
+            if _deliver_one(engine, alert, turn, now, after):
                 sent[alert.outlet] += 1
     return sent
 
 
-def _deliver_one(engine: Engine, alert: PendingAlert, turn: _Turn,
-                 now: Callable[[], datetime]) -> bool:  # fmt: skip
-    outcome = turn.deliver(alert)
+def _deliver_one(engine: Engine, alert: PendingAlert, turn: Turn, now: Callable[[], datetime],
+                 digest: str | None) -> bool:  # fmt: skip
+    outcome = turn.send(format_alert(alert, key=alert.idempotency_key, kind=turn.kind))
     # Marked right after each send: a crash re-sends at most the one in flight.
     with Session(engine) as session, session.begin():
         at = now()
         if outcome.ok:
-            mark_sent(session, alert.alert_id, at)
+            mark_sent(session, alert.alert_id, at, digest=digest)
         else:
             mark_failed(session, alert.alert_id, outcome.error or "unknown error", at)
         turn.settle(session, outcome, at)
@@ -243,18 +210,66 @@ def _deliver_one(engine: Engine, alert: PendingAlert, turn: _Turn,
     return outcome.ok
 
 
-def _sender(notifier: Apprise, url: str) -> Callable[[PendingAlert], Delivery]:
-    """A function delivering one alert to this channel in the form its kind reads best."""
-    kind = channel_kind(notifier)
-
-    def deliver(alert: PendingAlert) -> Delivery:
-        message = format_alert(alert, key=alert.idempotency_key, kind=kind)
-        outcome = send(notifier, message)
+def _deliver_digest(engine: Engine, turn: Turn, policy: ChannelPolicy,
+                    now: Callable[[], datetime], lease: timedelta) -> Counter:  # fmt: skip
+    """Send the channel's digest if it is due: one message per part that fits the channel,
+    each part's rows marked sent right after it (a crash re-sends at most that part)."""
+    sent: Counter = Counter()
+    with Session(engine) as session:
+        oldest_next, any_now = digest_owed(session, turn.channel)
+    claimed_at = now()
+    if not digest_due(policy, oldest_next, any_now, claimed_at):
+        return sent
+    with Session(engine) as session, session.begin():
+        rows = claim_pending(session, channel=turn.channel, lease=lease, now=claimed_at,
+                             in_digest=True)  # fmt: skip
+    # Labelled a catch-up when it goes now because alerts owed alone came too late.
+    catch_up = any_now and any(r.created_at and claimed_at - r.created_at > policy.catch_up_after
+                               for r in rows)  # fmt: skip
+    for part, message in format_digest(rows, turn.kind, catch_up=catch_up):
+        if now() >= claimed_at + lease or not turn.go_on() or not turn.pace():
+            break  # the rest stays owed: its lease runs out before the next run
+        keys = [alert.idempotency_key for alert in part]
+        key = keys[0] if len(part) == 1 else digest_key(keys)
+        outcome = turn.send(replace(message, key=key))
+        ids = [alert.alert_id for alert in part]
+        with Session(engine) as session, session.begin():
+            at = now()
+            if outcome.ok:
+                mark_digest_sent(session, ids, at)
+            else:
+                mark_digest_failed(session, ids, outcome.error or "unknown error")
+            turn.settle(session, outcome, at, stories=len(part))
         if outcome.ok:
-            return outcome
-        error = scrub_secrets(outcome.error or "", url)
-        log.warning("alert %s to %s failed: %s", alert.alert_id, masked(url), error)
-        return Delivery(ok=False, error=error)
+            sent.update(alert.outlet for alert in part if not alert.sent_alone)
+            crash_point("mid_delivery")
+    return sent
 
-    return deliver
 
+def delivery_policy(config: Config) -> DeliveryPolicy:
+    """The config's [alerts] settings and watchlists' delivery modes as a DeliveryPolicy;
+    what is unset keeps the protective defaults."""
+    base = _channel_policy(ChannelPolicy(), config.alerts)
+    channels = {name: _channel_policy(base, own) for name, own in config.alerts.channels.items()}
+    modes = {
+        (watchlist.name, channel): watchlist.mode_for(channel)
+        for watchlist in config.watchlists
+        for channel in watchlist.notify
+    }
+    return DeliveryPolicy(default=base, channels=channels, modes=modes,
+                          always_alone=POLICY.always_alone)  # fmt: skip
+
+
+def _channel_policy(base: ChannelPolicy, tuned: ChannelDelivery) -> ChannelPolicy:
+    values: dict[str, object] = {}
+    if tuned.per_hour is not None:
+        values["per_hour"] = tuned.per_hour
+    if tuned.per_second is not None:
+        values["per_second"] = tuned.per_second
+    if tuned.digest_times is not None:
+        values["digest_times"] = tuple(time.fromisoformat(t) for t in tuned.digest_times)
+    if tuned.timezone is not None:
+        values["timezone"] = tuned.timezone
+    if tuned.catch_up_after_hours is not None:
+        values["catch_up_after"] = timedelta(hours=tuned.catch_up_after_hours)
+    return replace(base, **values)

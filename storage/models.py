@@ -144,6 +144,7 @@ class Alert(Base):
         Index("ix_alerts_status_created_at", "status", "created_at"),
         Index("ix_alerts_article_id_watchlist", "article_id", "watchlist"),
         Index("ix_alerts_story_id_watchlist", "story_id", "watchlist"),
+        Index("ix_alerts_channel_sent_at", "channel", "sent_at"),  # the hourly cap's count
         CheckConstraint(
             "article_id IS NOT NULL OR health_event_id IS NOT NULL", name="subject"
         ),
@@ -172,6 +173,10 @@ class Alert(Base):
     sent_at: Mapped[datetime | None]
     # A lease so that concurrent senders never deliver the same row twice.
     claimed_until: Mapped[datetime | None]
+    # Owed in a digest (alerts.route): "next" scheduled one, "now" (end of this run), or
+    # "sent" in one; NULL: delivered alone. A row sent alone can still owe a digest ("both").
+    digest: Mapped[str | None] = mapped_column(String(8))
+    sent_as: Mapped[str | None] = mapped_column(String(8))  # "alert" or "digest"
 
 
 class FetchState(Base):

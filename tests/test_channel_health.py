@@ -23,6 +23,7 @@ from alerts.backoff import (
     is_permanent,
     verdict,
 )  # fmt: skip
+from alerts.route import ChannelPolicy, DeliveryPolicy
 from flows.cli import app
 from flows.deliver import deliver_pending
 from flows.receiver import AlertReceiver
@@ -32,6 +33,7 @@ from storage.outbox import enqueue_alerts, list_alerts
 
 T0 = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 RULES = BackoffRules()
+UNPACED = DeliveryPolicy(default=ChannelPolicy(per_second=0))
 
 
 @pytest.mark.parametrize(
@@ -137,7 +139,11 @@ def test_a_gone_webhook_backs_off_then_dies_and_keeps_its_alerts(engine: Engine)
         # The operator fixes the URL: the channel starts afresh and delivers what it owes.
         receiver.status = 200
         fixed = deliver_pending(engine, {"desk": receiver.url}, lambda: at + timedelta(days=30))
-    assert fixed.channels[0].state == "ok" and fixed.pending == 0 and len(receiver.received) == 3
+    # A month late, the three go as one catch-up digest, each story once.
+    assert fixed.channels[0].state == "ok" and fixed.pending == 0
+    (digest,) = receiver.received
+    assert digest["title"].startswith("[newswatch] Catch-up: 3 stories")
+    assert [digest["message"].count(f"Story {n} ") for n in range(3)] == [1, 1, 1]
     assert fixed.notices() == []
 
 
@@ -146,7 +152,8 @@ def test_a_slow_channel_gets_a_bounded_share_of_the_run(engine: Engine) -> None:
     rules = BackoffRules(run_budget=timedelta(seconds=0.5))
     with AlertReceiver() as receiver:
         receiver.delay = 0.2
-        report = deliver_pending(engine, {"slow": receiver.url}, lambda: T0, rules=rules)
+        report = deliver_pending(engine, {"slow": receiver.url}, lambda: T0, rules=rules,
+                                 policy=UNPACED)  # the receiver's own slowness is the test
     (channel,) = report.channels
     assert channel.state == "out of time" and 2 <= channel.sent <= 4
     assert channel.pending == 8 - channel.sent and channel.failed == 0
@@ -182,7 +189,8 @@ def test_alerts_command_shows_each_channels_state(engine: Engine, database_url: 
     seed(engine, 2, "desk")
     with AlertReceiver() as receiver:
         receiver.status = 410
-        deliver_pending(engine, {"desk": receiver.url}, lambda: datetime.now(UTC))
+        for _ in range(2):  # weeks late, both go as one catch-up digest: failing twice
+            deliver_pending(engine, {"desk": receiver.url}, lambda: datetime.now(UTC))
     config = tmp_path / "newswatch.toml"
     config.write_text(
         f'database = "{database_url}"\n[channels]\ndesk = "json://127.0.0.1:9/x"\n'
