@@ -43,6 +43,7 @@ class DeliveryPolicy:
     channels: dict[str, ChannelPolicy] = field(default_factory=dict)
     modes: dict[tuple[str, str], Mode] = field(default_factory=dict)  # (watchlist, channel)
     always_alone: frozenset[str] = frozenset()  # watchlists never capped nor digested
+    operators: tuple[str, ...] = ()  # channels told once when another channel turns dead
 
     def for_channel(self, channel: str) -> ChannelPolicy:
         """The channel's own policy, or the default."""

@@ -4,6 +4,7 @@ out a Retry-After and report a dead one."""
 
 from __future__ import annotations
 
+import logging
 import time as clock_time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -28,7 +29,7 @@ from alerts.route import (
     next_slot,
     route,
 )  # fmt: skip
-from flows.deliver_turn import ChannelReport, Turn, sender
+from flows.deliver_turn import ChannelReport, Turn, dead_notice, sender
 from flows.faults import crash_point
 from storage.channels import load_health, pending_by_channel, save_health
 from storage.digests import (
@@ -43,6 +44,8 @@ from storage.outbox import PendingAlert, claim_pending, mark_failed, mark_sent, 
 
 if TYPE_CHECKING:
     from flows.config import ChannelDelivery, Config
+
+log = logging.getLogger(__name__)
 
 # One alert per claim: a sender that dies holds a lease on at most the alert in flight, so the
 # next run can deliver everything else at once instead of waiting for leases to expire.
@@ -104,8 +107,27 @@ def deliver_pending(
                 next_digest=_next_digest(policy.for_channel(r.channel), waiting[r.channel], now))
         for r in reports
     ]  # fmt: skip
+    for report in reports:
+        if report.died:
+            _tell_operators(report, channels, policy.operators)
     return DeliveryReport(sent_by_outlet=sent, failed=sum(r.failed for r in reports),
                           channels=tuple(reports))  # fmt: skip
+
+
+def _tell_operators(report: ChannelReport, channels: Mapping[str, str],
+                    operators: tuple[str, ...]) -> None:  # fmt: skip
+    """Tell the operator once that a channel turned dead: logged, and sent to each of the
+    [health] notify channels but the dead one (best effort: its state stays listed)."""
+    log.error(report.notice())
+    message = dead_notice(report)
+    for name in operators:
+        if name == report.channel or name not in channels:
+            continue
+        try:
+            send_message, _ = sender(make_notifier(channels[name]), channels[name])
+        except ChannelError:
+            continue
+        send_message(message)
 
 
 def _next_digest(policy: ChannelPolicy, oldest: datetime | None,
@@ -257,7 +279,8 @@ def delivery_policy(config: Config) -> DeliveryPolicy:
         for channel in watchlist.notify
     }
     return DeliveryPolicy(default=base, channels=channels, modes=modes,
-                          always_alone=POLICY.always_alone)  # fmt: skip
+                          always_alone=POLICY.always_alone,
+                          operators=tuple(config.health.notify))  # fmt: skip
 
 
 def _channel_policy(base: ChannelPolicy, tuned: ChannelDelivery) -> ChannelPolicy:

@@ -41,6 +41,7 @@ class ChannelReport:
     error: str | None = None  # the last failure's reason, masked
     digested: int = 0  # stories sent in digests this pass
     next_digest: datetime | None = None  # when what waits for a digest goes, if it waits
+    died: bool = False  # turned dead in this pass
 
     def notice(self) -> str | None:
         """One line for the run summary when the channel is not simply fine, else None."""
@@ -54,6 +55,8 @@ class ChannelReport:
             line += f" (in the digest at {self.next_digest:%Y-%m-%d %H:%M} UTC)"
         if self.state == "dead":
             line += " (fix its URL in the config: a changed URL is tried afresh)"
+            if self.died:
+                line = line.replace(": dead,", ": now dead,", 1)
         return line + (f"; last error: {self.error}" if self.error else "")
 
 
@@ -69,6 +72,7 @@ class Turn:
         self.interval, self.clock, self.sleep = pace
         self.sent = self.failed = self.failures_in_a_row = self.digested = 0
         self.last_sent: float | None = None
+        self.died = False  # turned dead in this turn: the operator is told once
         self.ready = state in ("ok", "not configured", "unusable URL")
 
     def go_on(self) -> bool:
@@ -118,6 +122,8 @@ class Turn:
             if outcome.retry_after is not None:
                 self.state = "rate limited"
         if health != self.health:
+            self.died = self.died or (health.dead_since is not None
+                                      and self.health.dead_since is None)  # fmt: skip
             save_health(session, health, at)
             self.health = health
 
@@ -131,7 +137,20 @@ class Turn:
         retry = health.retry_at if health is not None else None
         error = health.last_error if health is not None else None
         return ChannelReport(self.channel, state, self.sent, self.failed, retry_at=retry,
-                             error=error, digested=self.digested)  # fmt: skip
+                             error=error, digested=self.digested, died=self.died)  # fmt: skip
+
+
+def dead_notice(report: ChannelReport) -> AlertMessage:
+    """The one message telling the operator a channel was given up on, and what to do."""
+    title = f"[newswatch] Channel {report.channel} is dead: {report.pending} alerts kept"
+    body = (
+        f"Channel {report.channel} failed on every try for hours and is no longer sent to.\n"
+        f"Last error: {report.error or 'unknown'}\n"
+        f"{report.pending} alerts stay pending. Fix its URL in the config (a changed URL is "
+        f"tried afresh), or run `newswatch alerts retry --channel {report.channel}` once "
+        "the receiver is back."
+    )
+    return AlertMessage(title, body, key=f"channel dead|{report.channel}")
 
 
 def sender(notifier: Apprise, url: str) -> tuple[Callable[[AlertMessage], Delivery], Kind]:

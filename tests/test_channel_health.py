@@ -23,6 +23,7 @@ from alerts.backoff import (
     is_permanent,
     verdict,
 )  # fmt: skip
+from alerts.notify import retry_after_seconds
 from alerts.route import ChannelPolicy, DeliveryPolicy
 from flows.cli import app
 from flows.deliver import deliver_pending
@@ -204,3 +205,63 @@ def test_alerts_command_shows_each_channels_state(engine: Engine, database_url: 
     states = runner.invoke(app, ["alerts", "--channels", "--json", "--config", str(config)])
     (state,) = [json.loads(line) for line in states.output.splitlines()]
     assert state["channel"] == "desk" and state["pending"] == 2 and state["failures"] == 2
+
+
+def test_retry_after_seconds_and_dates() -> None:
+    assert retry_after_seconds("30") == 30.0
+    assert retry_after_seconds("Sat, 21 Nov 2026 12:00:30 GMT", T0) == 30.0
+    assert retry_after_seconds("in a while") is None and retry_after_seconds(None) is None
+    assert retry_after_seconds("999999999") == 86_400.0  # a receiver cannot park us for long
+
+
+def test_a_429_with_retry_after_is_waited_out_across_runs_while_the_run_goes_on(
+    engine: Engine,
+) -> None:
+    seed(engine, 3, "desk")
+    seed_more(engine, "inbox")
+    with AlertReceiver() as limited, AlertReceiver() as inbox:
+        limited.status, limited.headers = 429, {"Retry-After": "30"}
+        channels = {"desk": limited.url, "inbox": inbox.url}
+        first = deliver_pending(engine, channels, lambda: T0, policy=UNPACED)
+        desk, other = first.channels
+        assert limited.posts == 1 and (desk.state, desk.pending) == ("rate limited", 3)
+        assert desk.retry_at == T0 + timedelta(seconds=30) and "next try after" in desk.notice()
+        assert len(inbox.received) == 1 and other.state == "ok"  # the rest of the run went on
+        waiting = deliver_pending(engine, channels, lambda: T0 + timedelta(seconds=20),
+                                  policy=UNPACED)  # fmt: skip
+        assert limited.posts == 1 and waiting.channels[0].state == "backing off"
+        limited.status, limited.headers = 200, {}
+        deliver_pending(engine, channels, lambda: T0 + timedelta(seconds=31), policy=UNPACED)
+    assert limited.posts == 4 and len(limited.received) == 3
+
+
+def seed_more(engine: Engine, channel: str) -> None:
+    with Session(engine) as session, session.begin():
+        url = "http://127.0.0.1:9/news/other.html"
+        record = ArticleRecord(url=url, fetched_url=url, outlet="Example", title="Other",
+                               text="Russia and Syria, elsewhere.")  # fmt: skip
+        change = upsert_article(session, record, T0)
+        enqueue_alerts(session, article_id=change.article_id, watchlist="w",
+                       channels=[channel], terms=["Syria"], snippet="Syria.", now=T0)
+
+
+def test_a_410_webhook_ends_dead_after_the_set_tries_with_one_operator_notice(
+    engine: Engine,
+) -> None:
+    seed(engine, 2, "desk")
+    policy = DeliveryPolicy(default=ChannelPolicy(per_second=0), operators=("ops", "desk"))
+    with AlertReceiver() as gone, AlertReceiver() as ops:
+        gone.status = 410
+        channels = {"desk": gone.url, "ops": ops.url}
+        states = []
+        for hour in range(0, 48, 6):  # a run every six hours, for two days
+            report = deliver_pending(engine, channels, clock_at(hour), policy=policy)
+            states.append(report.channels[0].state)
+    # 410 is permanent (4 strikes a failure); dead takes 12 strikes over at least 12 hours:
+    # two tries in the first run (two failures in a row end a turn), then one a run (the
+    # late alerts as one catch-up digest), and never a try once dead.
+    assert states[:3] == ["failing", "failing", "dead"] and set(states[3:]) == {"dead"}
+    assert gone.posts == 4
+    (notice,) = ops.received
+    assert notice["title"] == "[newswatch] Channel desk is dead: 2 alerts kept"
+    assert "error=410" in notice["message"] and "alerts retry --channel desk" in notice["message"]
