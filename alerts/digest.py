@@ -18,6 +18,7 @@ from alerts.message import (
     AlertMessage,
     Kind,
     Limits,
+    Templates,
     format_alert,
     message_facts,
     render,
@@ -43,18 +44,19 @@ def digest_order(alerts: Sequence[AlertFacts]) -> list[AlertFacts]:
 
 
 def format_digest(
-    alerts: Sequence[AlertFacts], kind: Kind = "plain", *, catch_up: bool = False
-) -> list[tuple[list[AlertFacts], AlertMessage]]:
+    alerts: Sequence[AlertFacts], kind: Kind = "plain", *, catch_up: bool = False,
+    templates: Templates = (),
+) -> list[tuple[list[AlertFacts], AlertMessage]]:  # fmt: skip
     """The digest as messages (keyless: the sender keys them), each holding whole stories
     within the channel's bound, with the stories it holds; one story gets its own message."""
     ordered = digest_order(alerts)
     if len(ordered) == 1:
-        return [(ordered, format_alert(ordered[0], kind=kind))]
-    parts = _pack(ordered, kind)
+        return [(ordered, format_alert(ordered[0], kind=kind, templates=templates))]
+    parts = _pack(ordered, kind, templates)
     messages = []
     for number, part in enumerate(parts, start=1):
         title = _title(part, kind, catch_up, number, len(parts))
-        messages.append((part, _message(part, kind, title)))
+        messages.append((part, _message(part, kind, title, templates)))
     return messages
 
 
@@ -63,7 +65,7 @@ def digest_key(keys: Sequence[str]) -> str:
     return "digest|" + hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()[:32]
 
 
-def _pack(ordered: list[AlertFacts], kind: Kind) -> list[list[AlertFacts]]:
+def _pack(ordered: list[AlertFacts], kind: Kind, templates: Templates) -> list[list[AlertFacts]]:
     """Greedy parts, each the longest run of stories whose body fits (found by bisection)."""
     environment, template, limits, _ = _FORMS[kind]
     parts, start = [], 0
@@ -71,7 +73,7 @@ def _pack(ordered: list[AlertFacts], kind: Kind) -> list[list[AlertFacts]]:
         low, high = start + 1, len(ordered)
         while low < high:
             middle = (low + high + 1) // 2
-            if len(_body(ordered[start:middle], kind)) <= limits.body:
+            if len(_body(ordered[start:middle], kind, templates)) <= limits.body:
                 low = middle
             else:
                 high = middle - 1
@@ -93,20 +95,21 @@ def _groups(alerts: Sequence[AlertFacts], kind: Kind) -> list[dict[str, Any]]:
     return groups
 
 
-def _body(alerts: Sequence[AlertFacts], kind: Kind) -> str:
+def _body(alerts: Sequence[AlertFacts], kind: Kind, templates: Templates) -> str:
     environment, template, _, _ = _FORMS[kind]
-    return render(environment, template, {"groups": _groups(alerts, kind)}, None)
+    return render(environment, template, {"groups": _groups(alerts, kind)}, None, templates)
 
 
-def _message(alerts: Sequence[AlertFacts], kind: Kind, title: str) -> AlertMessage:
+def _message(alerts: Sequence[AlertFacts], kind: Kind, title: str,
+             templates: Templates) -> AlertMessage:  # fmt: skip
     environment, template, limits, _ = _FORMS[kind]
     facts = {"groups": _groups(alerts, kind)}
-    body = render(environment, template, facts, limits.body)
+    body = render(environment, template, facts, limits.body, templates)
     if kind == "slack":
         return AlertMessage(slack_plain(title), body, body_format="markdown")
     if kind == "email":
         text = render("plain", "digest_plain.txt.j2", {"groups": _groups(alerts, "plain")},
-                      limits.body)  # fmt: skip
+                      limits.body, templates)  # fmt: skip
         return AlertMessage(title, body, body_format="html", text=text)
     return AlertMessage(title, body)
 

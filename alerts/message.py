@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from alerts.escape import (
@@ -27,6 +27,14 @@ from alerts.escape import (
 
 Kind = Literal["slack", "email", "plain"]
 TEMPLATES = Path(__file__).parent / "templates"
+# The templates a user may replace (config [alerts.templates] key -> bundled name).
+OVERRIDABLE = {
+    "slack": "slack.md.j2", "email": "email.html.j2", "plain": "plain.txt.j2",
+    "digest_slack": "digest_slack.md.j2", "digest_email": "digest_email.html.j2",
+    "digest_plain": "digest_plain.txt.j2",
+}  # fmt: skip
+# (bundled name, the user's file) pairs: hashable, so environments are cached per set.
+Templates = tuple[tuple[str, str], ...]
 
 
 class AlertFacts(Protocol):
@@ -91,20 +99,24 @@ def stable_message_id(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@newswatch>"
 
 
-def format_alert(alert: AlertFacts, key: str | None = None, kind: Kind = "plain") -> AlertMessage:
+def format_alert(
+    alert: AlertFacts, key: str | None = None, kind: Kind = "plain", templates: Templates = ()
+) -> AlertMessage:
     """Render the watchlist, headline, outlet, date, URL, matched terms and snippet for a
-    channel kind, escaped and bounded for it; an update says what changed."""
+    channel kind, escaped and bounded for it; an update says what changed. `templates`
+    replaces bundled templates by the user's files (same sandbox, same escaping)."""
     if kind == "slack":
         facts = message_facts(alert, SLACK, slack_length)
-        body = render("slack", "slack.md.j2", facts, SLACK.body)
+        body = render("slack", "slack.md.j2", facts, SLACK.body, templates)
         title = slack_plain(_title(alert, SLACK))
         return AlertMessage(title, body, key, body_format="markdown")
     if kind == "email":
         facts = message_facts(alert, EMAIL, html_length)
-        html = render("html", "email.html.j2", facts, EMAIL.body)
-        text = render("text", "plain.txt.j2", facts, EMAIL.body)
+        html = render("html", "email.html.j2", facts, EMAIL.body, templates)
+        text = render("text", "plain.txt.j2", facts, EMAIL.body, templates)
         return AlertMessage(_title(alert, EMAIL), html, key, body_format="html", text=text)
-    body = render("plain", "plain.txt.j2", message_facts(alert, PLAIN, len), PLAIN.body)
+    body = render("plain", "plain.txt.j2", message_facts(alert, PLAIN, len), PLAIN.body,
+                  templates)  # fmt: skip
     return AlertMessage(_title(alert, PLAIN), body, key)
 
 
@@ -192,24 +204,42 @@ def _is_update(alert: AlertFacts) -> bool:
     return getattr(alert, "kind", "new") == "update"
 
 
-def render(environment: str, template: str, facts: dict[str, Any], limit: int | None) -> str:
-    """A bundled template rendered in the channel's sandbox, cut to `limit` (None: uncut)."""
+def render(
+    environment: str, template: str, facts: dict[str, Any], limit: int | None,
+    templates: Templates = (),
+) -> str:  # fmt: skip
+    """A template (bundled, or the user's file for it) rendered in the channel's sandbox, cut
+    to `limit` (None: uncut)."""
     # Values are rendered once and never re-parsed: a `{{ }}` in scraped text stays literal.
-    body = _environment(environment).get_template(template).render(**facts).strip()
+    body = _environment(environment, templates).get_template(template).render(**facts).strip()
     # A safety net only: the fields' bounds already add up to less.
     return body if limit is None else fit(body, limit)
 
 
 @cache
-def _environment(name: str) -> SandboxedEnvironment:
+def _environment(name: str, templates: Templates = ()) -> SandboxedEnvironment:
     """A sandboxed environment escaping every value for its channel: HTML autoescaped, Slack's
-    `&<>` as entities, mentions broken everywhere but in an email's text part."""
+    `&<>` as entities, mentions broken everywhere but in an email's text part; the user's
+    template files first, then the bundled ones."""
     finalize = {"slack": slack_escape, "plain": break_mentions}.get(name)
+    overrides = dict(templates)
     return SandboxedEnvironment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=ChoiceLoader([FunctionLoader(lambda t: _user_template(overrides.get(t))),
+                             FileSystemLoader(TEMPLATES)]),  # fmt: skip
         autoescape=name == "html",
         finalize=(lambda value: finalize(str(value))) if finalize else None,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def _user_template(path: str | None) -> tuple[str, str, Callable[[], bool]] | None:
+    """The user's template file for a bundled name, as jinja2's FunctionLoader wants it."""
+    if path is None:
+        return None
+    file = Path(path)
+    mtime = file.stat().st_mtime_ns
+    source = file.read_text(encoding="utf-8")
+    # Up to date while unchanged on disk: an edited file (checked again at load) is re-read.
+    return source, path, lambda: file.exists() and file.stat().st_mtime_ns == mtime

@@ -44,6 +44,7 @@ class DeliveryPolicy:
     modes: dict[tuple[str, str], Mode] = field(default_factory=dict)  # (watchlist, channel)
     always_alone: frozenset[str] = frozenset()  # watchlists never capped nor digested
     operators: tuple[str, ...] = ()  # channels told once when another channel turns dead
+    templates: tuple[tuple[str, str], ...] = ()  # (bundled name, the user's file) to use instead
 
     def for_channel(self, channel: str) -> ChannelPolicy:
         """The channel's own policy, or the default."""

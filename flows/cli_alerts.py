@@ -3,7 +3,7 @@ test message to a channel."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -114,19 +114,6 @@ def _retry(engine: Engine, channel: str | None) -> tuple[list[str], int]:
         return forget_health(session, channel), requeue_failed(session, channel)
 
 
-@dataclass(frozen=True)
-class _Sample:
-    """A made-up alert, shaped like an outbox one, for `alerts test`."""
-
-    watchlist: str = "newswatch test"
-    title: str = "Test message from newswatch: this channel works"
-    outlet: str = "newswatch"
-    published_at: datetime | None = None
-    url: str = "https://github.com/newswatch/newswatch"
-    terms: tuple[str, ...] = ("test",)
-    snippet: str = "If you can read this, alerts reach this channel in this form."
-
-
 @alerts_app.command("test")
 def test(
     channel: Annotated[str, typer.Argument(help="A channel's name in [channels]")],
@@ -134,7 +121,7 @@ def test(
 ) -> None:
     """Send a test message to a channel, in the form its alerts take; say why if it fails
     (secrets masked). Exits 1 on failure."""
-    from alerts.message import format_alert
+    from alerts.message import OVERRIDABLE, format_alert
     from alerts.notify import ChannelError, channel_kind, make_notifier, masked, scrub_secrets
     from alerts.notify import send as send_message
 
@@ -150,8 +137,12 @@ def test(
     except ChannelError as exc:
         typer.echo(f"error: channel {channel}: {exc}", err=True)
         raise typer.Exit(1) from None
-    sample = _Sample(published_at=datetime.now(UTC))
-    outcome = send_message(notifier, format_alert(sample, kind=channel_kind(notifier)))
+    from alerts.overrides import SampleAlert
+
+    sample = SampleAlert(published_at=datetime.now(UTC))
+    templates = tuple((OVERRIDABLE[k], path) for k, path in sorted(cfg.alerts.templates.items()))
+    message = format_alert(sample, kind=channel_kind(notifier), templates=templates)
+    outcome = send_message(notifier, message)
     if outcome.ok:
         typer.echo(f"sent a test message to channel {channel} ({masked(url)})")
         return

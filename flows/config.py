@@ -129,10 +129,16 @@ class ChannelDelivery(_Strict):
     catch_up_after_hours: float | None = Field(default=None, gt=0)
 
 
+TemplateKey = Literal["slack", "email", "plain", "digest_slack", "digest_email", "digest_plain"]
+
+
 class AlertSettings(ChannelDelivery):
-    """Delivery for every channel ([alerts]) and per channel ([alerts.channels.NAME])."""
+    """Delivery for every channel ([alerts]) and per channel ([alerts.channels.NAME]), and
+    the user's template files in place of bundled ones ([alerts.templates], relative to the
+    config file's folder)."""
 
     channels: dict[str, ChannelDelivery] = {}
+    templates: dict[TemplateKey, str] = {}
 
 
 class Watchlist(_Strict):
@@ -308,9 +314,29 @@ def parse_config(raw: dict[str, Any], source: str, env: dict[str, str]) -> Confi
     if env.get("NEWSWATCH_DATABASE_URL"):
         expanded["database"] = env["NEWSWATCH_DATABASE_URL"]
     try:
-        return Config.model_validate(expanded)
+        config = Config.model_validate(expanded)
     except ValidationError as exc:
         raise ConfigError("\n".join(describe(exc, source, Config))) from None
+    return _with_templates(config, source)
+
+
+def _with_templates(config: Config, source: str) -> Config:
+    """The config with its template files resolved (relative to the config's folder) and each
+    tried on a sample alert: a broken one is a ConfigError naming the file and the line."""
+    if not config.alerts.templates:
+        return config
+    from alerts.overrides import override_problem  # jinja2 only for configs that need it
+
+    resolved = {}
+    for key, name in config.alerts.templates.items():
+        path = Path(name).expanduser()
+        path = path if path.is_absolute() else Path(source).parent / path
+        problem = override_problem(key, str(path))
+        if problem:
+            raise ConfigError(f"{source}: alerts.templates.{key}: {problem}")
+        resolved[key] = str(path)
+    alerts = config.alerts.model_copy(update={"templates": resolved})
+    return config.model_copy(update={"alerts": alerts})
 
 
 def _expand(value: Any, env: dict[str, str], source: str, path: str) -> Any:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from alerts.backoff import BackoffRules, ChannelHealth, current, verdict
 from alerts.digest import digest_key, format_digest
 from alerts.health import HEALTH_WATCHLIST
-from alerts.message import format_alert
+from alerts.message import OVERRIDABLE, Templates, format_alert
 from alerts.notify import ChannelError, Delivery, make_notifier
 from alerts.route import (
     HOUR,
@@ -180,7 +180,7 @@ def _deliver_channel(
         alone = len(routes.alone)
     sent = _deliver_alone(engine, turn, policy, now, batch_size, lease, alone)
     if turn.health is not None and turn.go_on():
-        sent += _deliver_digest(engine, turn, rules, now, lease)
+        sent += _deliver_digest(engine, turn, rules, now, lease, policy.templates)
     return sent
 
 
@@ -211,14 +211,15 @@ def _deliver_alone(
             cursor = alert.alert_id
             tried += 1
             after = digest_after_alone(policy.mode(alert.watchlist, turn.channel))
-            if _deliver_one(engine, alert, turn, now, after):
+            if _deliver_one(engine, alert, turn, now, after, policy.templates):
                 sent[alert.outlet] += 1
     return sent
 
 
 def _deliver_one(engine: Engine, alert: PendingAlert, turn: Turn, now: Callable[[], datetime],
-                 digest: str | None) -> bool:  # fmt: skip
-    outcome = turn.send(format_alert(alert, key=alert.idempotency_key, kind=turn.kind))
+                 digest: str | None, templates: Templates) -> bool:  # fmt: skip
+    message = format_alert(alert, key=alert.idempotency_key, kind=turn.kind, templates=templates)
+    outcome = turn.send(message)
     # Marked right after each send: a crash re-sends at most the one in flight.
     with Session(engine) as session, session.begin():
         at = now()
@@ -233,7 +234,8 @@ def _deliver_one(engine: Engine, alert: PendingAlert, turn: Turn, now: Callable[
 
 
 def _deliver_digest(engine: Engine, turn: Turn, policy: ChannelPolicy,
-                    now: Callable[[], datetime], lease: timedelta) -> Counter:  # fmt: skip
+                    now: Callable[[], datetime], lease: timedelta,
+                    templates: Templates) -> Counter:  # fmt: skip
     """Send the channel's digest if it is due: one message per part that fits the channel,
     each part's rows marked sent right after it (a crash re-sends at most that part)."""
     sent: Counter = Counter()
@@ -248,7 +250,7 @@ def _deliver_digest(engine: Engine, turn: Turn, policy: ChannelPolicy,
     # Labelled a catch-up when it goes now because alerts owed alone came too late.
     catch_up = any_now and any(r.created_at and claimed_at - r.created_at > policy.catch_up_after
                                for r in rows)  # fmt: skip
-    for part, message in format_digest(rows, turn.kind, catch_up=catch_up):
+    for part, message in format_digest(rows, turn.kind, catch_up=catch_up, templates=templates):
         if now() >= claimed_at + lease or not turn.go_on() or not turn.pace():
             break  # the rest stays owed: its lease runs out before the next run
         keys = [alert.idempotency_key for alert in part]
@@ -280,7 +282,9 @@ def delivery_policy(config: Config) -> DeliveryPolicy:
     }
     return DeliveryPolicy(default=base, channels=channels, modes=modes,
                           always_alone=POLICY.always_alone,
-                          operators=tuple(config.health.notify))  # fmt: skip
+                          operators=tuple(config.health.notify),
+                          templates=tuple((OVERRIDABLE[key], path) for key, path
+                                          in sorted(config.alerts.templates.items())))  # fmt: skip
 
 
 def _channel_policy(base: ChannelPolicy, tuned: ChannelDelivery) -> ChannelPolicy:
