@@ -24,6 +24,7 @@ from alerts.escape import (
     slack_length,
     slack_plain,
 )
+from alerts.keys import NEW, UPDATE
 
 Kind = Literal["slack", "email", "plain"]
 TEMPLATES = Path(__file__).parent / "templates"
@@ -201,7 +202,7 @@ def _published(when: datetime | None) -> str:
 
 
 def _is_update(alert: AlertFacts) -> bool:
-    return getattr(alert, "kind", "new") == "update"
+    return getattr(alert, "kind", NEW) == UPDATE
 
 
 def render(

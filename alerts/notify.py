@@ -85,7 +85,7 @@ def make_notifier(url: str) -> apprise.Apprise:
         # Block Kit: our mrkdwn goes into a section as is. The legacy attachment mode runs
         # its own formatter, which turns escaped `&lt;!channel&gt;` and links back into live ones.
         plugin.use_blocks = True
-    # Pacing is ours (flows.deliver_turn, per channel, on an injectable clock, bounded by the
+    # Pacing is ours (alerts.turn, per channel, on an injectable clock, bounded by the
     # run's budget); apprise's own throttle (1.2 s between Slack posts) would sleep again.
     plugin.request_rate_per_sec = 0
     notifier = apprise.Apprise()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from alerts.keys import UPDATE
 from flows.cli_options import (
     ConfigOption,
     JsonOption,
@@ -50,7 +51,7 @@ def alerts(
             typer.echo(json_line(asdict(row)))
         else:
             error = f"  last error: {row.last_error}" if row.last_error else ""
-            kind = "  update" if row.kind == "update" else ""
+            kind = f"  {UPDATE}" if row.kind == UPDATE else ""
             typer.echo(
                 f"{row.status:7}  {row.watchlist}  {row.channel}{kind}  {row.url}"
                 f"  attempts={row.attempts}{error}"

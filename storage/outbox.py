@@ -10,24 +10,16 @@ from sqlalchemy import Select, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from alerts.health import Notice
+from alerts.keys import NEW, UPDATE, idempotency_key, story_key
 from alerts.route import NEXT as NEXT_DIGEST
 from alerts.route import NOW as NOW_DIGEST
 from storage.articles import local_published
 from storage.db import dialect_insert
-from storage.models import (
-    Alert,
-    Article,
-    ArticleVersion,
-    OutletHealth,
-    idempotency_key,
-    story_key,
-)
+from storage.models import Alert, Article, ArticleVersion, OutletHealth
 from storage.stories import other_outlets, shared_story_outlets
 
 PENDING = "pending"
 SENT = "sent"
-NEW = "new"
-UPDATE = "update"
 
 
 @dataclass(frozen=True)

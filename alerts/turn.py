@@ -73,6 +73,7 @@ class Turn:
         self.sent = self.failed = self.failures_in_a_row = self.digested = 0
         self.last_sent: float | None = None
         self.died = False  # turned dead in this turn: the operator is told once
+        self.after_send: Callable[[], None] = lambda: None
         self.ready = state in ("ok", "not configured", "unusable URL")
 
     def go_on(self) -> bool:
