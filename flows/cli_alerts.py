@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alerts.keys import UPDATE
+from alerts.route import NEXT, NOW
 from flows.cli_options import (
     ConfigOption,
     JsonOption,
@@ -52,6 +53,8 @@ def alerts(
         else:
             error = f"  last error: {row.last_error}" if row.last_error else ""
             kind = f"  {UPDATE}" if row.kind == UPDATE else ""
+            if row.digest in (NEXT, NOW):
+                kind += "  (in the next digest)"
             typer.echo(
                 f"{row.status:7}  {row.watchlist}  {row.channel}{kind}  {row.url}"
                 f"  attempts={row.attempts}{error}"

@@ -57,6 +57,7 @@ class AlertSummary:
     sent_at: datetime | None
     created_at: datetime
     kind: str = NEW
+    digest: str | None = None  # owed in the next digest, one at the end of the run, or sent
 
 
 def enqueue_alerts(
@@ -332,6 +333,7 @@ def list_alerts(session: Session, status: str | None = None) -> list[AlertSummar
             sent_at=alert.sent_at,
             created_at=alert.created_at,
             kind=alert.kind,
+            digest=alert.digest,
         )
         for alert, url in session.execute(query).tuples()
     ]

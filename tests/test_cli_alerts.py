@@ -98,3 +98,23 @@ def test_test_reports_the_reason_with_secrets_masked(database_url: str, tmp_path
     assert "hunter2" not in result.output and "s3cr3tvalue" not in result.output
     unknown = runner.invoke(app, ["alerts", "test", "nope", "--config", config])
     assert unknown.exit_code == 2 and "not in [channels] (defined: hook)" in unknown.output
+
+
+def test_the_listing_marks_alerts_waiting_for_a_digest(engine: Engine, database_url: str,
+                                                       tmp_path: Path) -> None:  # fmt: skip
+    from datetime import time
+
+    from alerts.route import ChannelPolicy, DeliveryPolicy, next_slot
+
+    seed(engine, "desk", 2)
+    policy = ChannelPolicy(per_hour=1, per_second=0, digest_times=(time(3, 0),))
+    now = datetime.now(UTC)
+    with AlertReceiver() as receiver:
+        report = deliver_pending(engine, {"desk": receiver.url}, lambda: now,
+                                 policy=DeliveryPolicy(default=policy))  # fmt: skip
+    assert len(receiver.received) == 1
+    assert report.channels[0].next_digest == next_slot(policy, now)
+    config = write_config(tmp_path, database_url, {"desk": "json://127.0.0.1:9/x"})
+    listing = runner.invoke(app, ["alerts", "--config", config]).output.splitlines()
+    assert sum("(in the next digest)" in line for line in listing) == 1
+    assert sum(line.startswith("sent ") for line in listing) == 1
