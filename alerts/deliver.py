@@ -30,6 +30,7 @@ from alerts.route import (
 )  # fmt: skip
 from alerts.turn import ChannelReport, Turn, dead_notice, sender
 from storage.channels import load_health, pending_by_channel, save_health
+from storage.db import write_engine
 from storage.digests import (
     digest_owed,
     mark_digest_failed,
@@ -169,7 +170,8 @@ def _deliver_channel(
     channel, rules = turn.channel, policy.for_channel(turn.channel)
     alone = None  # a channel nothing can reach keeps each row's reason: no routing
     if turn.health is not None:
-        with Session(engine) as session, session.begin():
+        # Reads, then writes: on SQLite it takes the write lock at BEGIN (write_engine).
+        with Session(write_engine(engine)) as session, session.begin():
             at = now()
             routes = route(owed_alone(session, channel), lambda w: policy.mode(w, channel),
                            rules, sent_alone_since(session, channel, at - HOUR), at,
