@@ -199,3 +199,13 @@ def test_a_cap_counts_the_last_hour_across_runs(engine: Engine, per_hour: int) -
         deliver_pending(engine, {"desk": receiver.url}, lambda: T0 + timedelta(minutes=35),
                         policy=policy)  # fmt: skip
     assert len(receiver.received) == min(per_hour, 8)  # the rest waits for 18:00
+
+
+def test_an_email_digest_escapes_hostile_text_in_html_and_keeps_a_one_line_subject():
+    hostile = "<script>alert(1)</script> & <b>bold</b>\r\nBcc: x@example.com"
+    stories = [Facts(title=hostile, watchlist="w\r\nBcc: y@example.com"), Facts(title="Calm")]
+    ((_, message),) = format_digest(stories, "email")
+    assert "<script" not in message.body and "&lt;script&gt;" in message.body
+    assert "<b>bold" not in message.body and "&amp;" in message.body
+    assert "\n" not in message.title and "\r" not in message.title
+    assert "<script>alert(1)</script>" in message.text  # the text part is plain text
