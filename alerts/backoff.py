@@ -71,10 +71,12 @@ def is_permanent(error: str) -> bool:
 
 
 def after_failure(
-    health: ChannelHealth, error: str, now: datetime, rules: BackoffRules
-) -> ChannelHealth:
+    health: ChannelHealth, error: str, now: datetime, rules: BackoffRules,
+    retry_after: float | None = None,
+) -> ChannelHealth:  # fmt: skip
     """The health after a failed send: from the second failure in a row the next retry is
-    backed off exponentially (capped); dead after enough strikes over at least `dead_after`."""
+    backed off exponentially (capped), and never before a receiver's Retry-After; dead after
+    enough strikes over at least `dead_after`."""
     failures = health.failures + 1
     strikes = health.strikes + (rules.permanent_weight if is_permanent(error) else 1)
     first = health.first_failed_at or now
@@ -82,6 +84,9 @@ def after_failure(
     retry_at = None
     if failures >= 2:
         retry_at = now + min(rules.first_delay * 2 ** min(failures - 2, 30), rules.max_delay)
+    if retry_after is not None:
+        asked = now + timedelta(seconds=retry_after)
+        retry_at = max(retry_at, asked) if retry_at is not None else asked
     dead = strikes >= rules.dead_strikes and now - first >= rules.dead_after
     return replace(
         health, failures=failures, strikes=strikes, first_failed_at=first,

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from alerts.escape import (
@@ -24,9 +24,18 @@ from alerts.escape import (
     slack_length,
     slack_plain,
 )
+from alerts.keys import NEW, UPDATE
 
 Kind = Literal["slack", "email", "plain"]
 TEMPLATES = Path(__file__).parent / "templates"
+# The templates a user may replace (config [alerts.templates] key -> bundled name).
+OVERRIDABLE = {
+    "slack": "slack.md.j2", "email": "email.html.j2", "plain": "plain.txt.j2",
+    "digest_slack": "digest_slack.md.j2", "digest_email": "digest_email.html.j2",
+    "digest_plain": "digest_plain.txt.j2",
+}  # fmt: skip
+# (bundled name, the user's file) pairs: hashable, so environments are cached per set.
+Templates = tuple[tuple[str, str], ...]
 
 
 class AlertFacts(Protocol):
@@ -91,20 +100,24 @@ def stable_message_id(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@newswatch>"
 
 
-def format_alert(alert: AlertFacts, key: str | None = None, kind: Kind = "plain") -> AlertMessage:
+def format_alert(
+    alert: AlertFacts, key: str | None = None, kind: Kind = "plain", templates: Templates = ()
+) -> AlertMessage:
     """Render the watchlist, headline, outlet, date, URL, matched terms and snippet for a
-    channel kind, escaped and bounded for it; an update says what changed."""
+    channel kind, escaped and bounded for it; an update says what changed. `templates`
+    replaces bundled templates by the user's files (same sandbox, same escaping)."""
     if kind == "slack":
-        facts = _facts(alert, SLACK, slack_length)
-        body = _render("slack", "slack.md.j2", facts, SLACK.body)
+        facts = message_facts(alert, SLACK, slack_length)
+        body = render("slack", "slack.md.j2", facts, SLACK.body, templates)
         title = slack_plain(_title(alert, SLACK))
         return AlertMessage(title, body, key, body_format="markdown")
     if kind == "email":
-        facts = _facts(alert, EMAIL, html_length)
-        html = _render("html", "email.html.j2", facts, EMAIL.body)
-        text = _render("text", "plain.txt.j2", facts, EMAIL.body)
+        facts = message_facts(alert, EMAIL, html_length)
+        html = render("html", "email.html.j2", facts, EMAIL.body, templates)
+        text = render("text", "plain.txt.j2", facts, EMAIL.body, templates)
         return AlertMessage(_title(alert, EMAIL), html, key, body_format="html", text=text)
-    body = _render("plain", "plain.txt.j2", _facts(alert, PLAIN, len), PLAIN.body)
+    body = render("plain", "plain.txt.j2", message_facts(alert, PLAIN, len), PLAIN.body,
+                  templates)  # fmt: skip
     return AlertMessage(_title(alert, PLAIN), body, key)
 
 
@@ -132,8 +145,10 @@ def _title(alert: AlertFacts, limits: Limits) -> str:
     return fit(break_mentions(one_line(title)), limits.title)
 
 
-def _facts(alert: AlertFacts, limits: Limits, measure: Callable[[str], int]) -> dict[str, Any]:
-    """The template's values: one line each (the snippet too), each within its bound."""
+def message_facts(
+    alert: AlertFacts, limits: Limits, measure: Callable[[str], int]
+) -> dict[str, Any]:
+    """One alert's template values: one line each (the snippet too), each within its bound."""
 
     def bound(text: str, limit: int) -> str:
         return fit(one_line(text), limit, measure)
@@ -187,25 +202,45 @@ def _published(when: datetime | None) -> str:
 
 
 def _is_update(alert: AlertFacts) -> bool:
-    return getattr(alert, "kind", "new") == "update"
+    return getattr(alert, "kind", NEW) == UPDATE
 
 
-def _render(environment: str, template: str, facts: dict[str, Any], limit: int) -> str:
+def render(
+    environment: str, template: str, facts: dict[str, Any], limit: int | None,
+    templates: Templates = (),
+) -> str:  # fmt: skip
+    """A template (bundled, or the user's file for it) rendered in the channel's sandbox, cut
+    to `limit` (None: uncut)."""
     # Values are rendered once and never re-parsed: a `{{ }}` in scraped text stays literal.
-    body = _environment(environment).get_template(template).render(**facts).strip()
-    return fit(body, limit)  # a safety net only: the fields' bounds already add up to less
+    body = _environment(environment, templates).get_template(template).render(**facts).strip()
+    # A safety net only: the fields' bounds already add up to less.
+    return body if limit is None else fit(body, limit)
 
 
 @cache
-def _environment(name: str) -> SandboxedEnvironment:
+def _environment(name: str, templates: Templates = ()) -> SandboxedEnvironment:
     """A sandboxed environment escaping every value for its channel: HTML autoescaped, Slack's
-    `&<>` as entities, mentions broken everywhere but in an email's text part."""
+    `&<>` as entities, mentions broken everywhere but in an email's text part; the user's
+    template files first, then the bundled ones."""
     finalize = {"slack": slack_escape, "plain": break_mentions}.get(name)
+    overrides = dict(templates)
     return SandboxedEnvironment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=ChoiceLoader([FunctionLoader(lambda t: _user_template(overrides.get(t))),
+                             FileSystemLoader(TEMPLATES)]),  # fmt: skip
         autoescape=name == "html",
         finalize=(lambda value: finalize(str(value))) if finalize else None,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def _user_template(path: str | None) -> tuple[str, str, Callable[[], bool]] | None:
+    """The user's template file for a bundled name, as jinja2's FunctionLoader wants it."""
+    if path is None:
+        return None
+    file = Path(path)
+    mtime = file.stat().st_mtime_ns
+    source = file.read_text(encoding="utf-8")
+    # Up to date while unchanged on disk: an edited file (checked again at load) is re-read.
+    return source, path, lambda: file.exists() and file.stat().st_mtime_ns == mtime

@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from email.utils import make_msgid
+from datetime import UTC, datetime
+from email.utils import make_msgid, parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
 
 import apprise
+import requests.sessions
 from apprise.plugins.email import base as apprise_email
 from apprise.plugins.email.base import NotifyEmail
 from apprise.plugins.slack import NotifySlack
@@ -39,6 +41,8 @@ class Delivery:
 
     ok: bool
     error: str | None = None
+    # Seconds the receiver asked us to wait (a 429 or 503 with Retry-After), else None.
+    retry_after: float | None = None
 
 
 def masked(url: str) -> str:
@@ -81,6 +85,9 @@ def make_notifier(url: str) -> apprise.Apprise:
         # Block Kit: our mrkdwn goes into a section as is. The legacy attachment mode runs
         # its own formatter, which turns escaped `&lt;!channel&gt;` and links back into live ones.
         plugin.use_blocks = True
+    # Pacing is ours (alerts.turn, per channel, on an injectable clock, bounded by the
+    # run's budget); apprise's own throttle (1.2 s between Slack posts) would sleep again.
+    plugin.request_rate_per_sec = 0
     notifier = apprise.Apprise()
     notifier.add(plugin)
     return notifier
@@ -100,7 +107,10 @@ def send(notifier: apprise.Apprise, message: AlertMessage) -> Delivery:
     """Send one message; emails carry its stable Message-ID and its own text part; failures
     come back with apprise's reason."""
     _install_email_seams()
+    _install_response_seam()
     tokens = (_MESSAGE_ID.set(message.message_id), _TEXT_PART.set(message.text))
+    waits: list[float] = []
+    wait_token = _RETRY_AFTER.set(waits)
     with _captured_failures() as reasons:
         try:
             ok = bool(notifier.notify(title=message.title, body=message.body,
@@ -110,9 +120,57 @@ def send(notifier: apprise.Apprise, message: AlertMessage) -> Delivery:
         finally:
             _MESSAGE_ID.reset(tokens[0])
             _TEXT_PART.reset(tokens[1])
+            _RETRY_AFTER.reset(wait_token)
     if ok:
         return Delivery(ok=True)
-    return Delivery(ok=False, error="; ".join(reasons) or "apprise reported a failed delivery")
+    error = "; ".join(reasons) or "apprise reported a failed delivery"
+    return Delivery(ok=False, error=error, retry_after=max(waits) if waits else None)
+
+
+# apprise 1.x hands back only True/False: a 429's Retry-After header never leaves its plugins
+# (each calls `requests.request(...)` and keeps the response to itself; only its Discord
+# plugin reads rate-limit headers, and then sleeps in-process). Re-implementing json://,
+# slack:// and the rest as our own @notify plugins would fork their payloads, so the one seam
+# is requests' own hook mechanism: every Session starts from `default_hooks()`, and ours adds
+# a response hook that, only while our send() runs in this context, notes a Retry-After.
+_RETRY_AFTER: ContextVar[list[float] | None] = ContextVar("newswatch_retry_after", default=None)
+_MAX_RETRY_AFTER = 86_400.0  # a receiver cannot park a channel for more than a day at once
+_default_hooks = requests.sessions.default_hooks
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """A Retry-After header (delay-seconds or an HTTP date) as seconds from now, bounded."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), _MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(seconds, 0.0), _MAX_RETRY_AFTER)
+
+
+def _note_retry_after(response: requests.Response, *args: object, **kwargs: object) -> None:
+    waits = _RETRY_AFTER.get()
+    if waits is not None and response.status_code in (429, 503):
+        seconds = retry_after_seconds(response.headers.get("Retry-After"))
+        if seconds is not None:
+            waits.append(seconds)
+
+
+def _hooks_with_ours() -> dict[str, list]:
+    hooks = _default_hooks()
+    hooks.setdefault("response", []).append(_note_retry_after)
+    return hooks
+
+
+def _install_response_seam() -> None:
+    requests.sessions.default_hooks = _hooks_with_ours
 
 
 # apprise logs why a send failed at WARNING ("…error=404."), except the server's own words on

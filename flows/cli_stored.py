@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from flows.cli_alerts import alerts_app
 from flows.cli_options import (
     ConfigOption,
     JsonOption,
-    StatusOption,
     json_line,
     query,
     with_engine,
@@ -19,7 +19,6 @@ from flows.cli_options import (
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
-    from sqlalchemy.orm import Session
 
     from flows.config import Config
     from storage.boilerplate import Evidence
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
 stored = typer.Typer()
 outlets_app = typer.Typer(help="Each outlet's health, and what newswatch learned about it.")
 stored.add_typer(outlets_app, name="outlets")
+stored.add_typer(alerts_app, name="alerts")
 
 
 @stored.command()
@@ -51,66 +51,6 @@ def articles(
             if row.date_flag:
                 line += f"  [date {row.date_flag}: first seen {row.first_seen_at:%Y-%m-%d}]"
             typer.echo(line)
-
-
-@stored.command()
-def alerts(
-    config: ConfigOption = None,
-    as_json: JsonOption = False,
-    status: StatusOption = None,
-    channels: Annotated[
-        bool, typer.Option("--channels", help="Only each channel's state and what it owes")
-    ] = False,
-) -> None:
-    """List alerts: owed (pending) and sent, then each channel that owes or fails: failing,
-    backing off or dead, with its last error."""
-    from storage.outbox import list_alerts
-
-    rows, states = query(config, lambda s: ([] if channels else list_alerts(s, status=status),
-                                            _channel_states(s)))  # fmt: skip
-    for row in rows:
-        if as_json:
-            typer.echo(json_line(asdict(row)))
-        else:
-            error = f"  last error: {row.last_error}" if row.last_error else ""
-            typer.echo(
-                f"{row.status:7}  {row.watchlist}  {row.channel}  {row.url}"
-                f"  attempts={row.attempts}{error}"
-            )
-    for state in states:
-        if as_json:
-            if channels:
-                typer.echo(json_line(state))
-            continue
-        line = f"channel {state['channel']}: {state['state']}, {state['pending']} pending"
-        if state["retry_at"] and state["state"] != "dead":
-            line += f", next try after {state['retry_at']:%Y-%m-%d %H:%M} UTC"
-        typer.echo(line + (f"; last error: {state['last_error']}" if state["last_error"] else ""))
-
-
-def _channel_states(session: Session) -> list[dict]:
-    """Each channel that owes alerts or has failed: its state, what it owes, why it fails."""
-    from alerts.backoff import verdict
-    from storage.channels import load_health, pending_by_channel
-
-    health, pending = load_health(session), pending_by_channel(session)
-    now = datetime.now(UTC)
-    states = []
-    for name in sorted(set(health) | set(pending)):
-        record = health.get(name)
-        state = verdict(record, now) if record else "ready"
-        if state == "ready":
-            state = "failing" if record and record.failures else "ok"
-        if state == "ok" and not pending.get(name):
-            continue
-        states.append({
-            "channel": name, "state": state, "pending": pending.get(name, 0),
-            "failures": record.failures if record else 0,
-            "retry_at": record.retry_at if record else None,
-            "dead_since": record.dead_since if record else None,
-            "last_error": record.last_error if record else None,
-        })  # fmt: skip
-    return states
 
 
 @stored.command()

@@ -101,6 +101,46 @@ class Outlet(_Strict):
         return self
 
 
+DeliveryMode = Literal["immediate", "digest", "both"]
+
+
+def _clock_time(value: str) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError(f"{value!r} is not a time of day as HH:MM (24-hour)")
+    return value
+
+
+def _zone(zone: str | None) -> str | None:
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {zone!r} (use an IANA name)") from None
+    return zone
+
+
+class ChannelDelivery(_Strict):
+    """How much a channel is sent: unset keys take the [alerts] value, then the default."""
+
+    per_hour: int | None = Field(default=None, ge=0)  # messages alone per hour; the rest: digest
+    per_second: float | None = Field(default=None, ge=0)  # pace; 0 = unpaced
+    digest_times: list[Annotated[str, AfterValidator(_clock_time)]] | None = None  # "HH:MM"
+    timezone: Annotated[str | None, AfterValidator(_zone)] = None  # of digest_times
+    catch_up_after_hours: float | None = Field(default=None, gt=0)
+
+
+TemplateKey = Literal["slack", "email", "plain", "digest_slack", "digest_email", "digest_plain"]
+
+
+class AlertSettings(ChannelDelivery):
+    """Delivery for every channel ([alerts]) and per channel ([alerts.channels.NAME]), and
+    the user's template files in place of bundled ones ([alerts.templates], relative to the
+    config file's folder)."""
+
+    channels: dict[str, ChannelDelivery] = {}
+    templates: dict[TemplateKey, str] = {}
+
+
 class Watchlist(_Strict):
     """A named query, the channels its alerts go to, and which stories it alerts on."""
 
@@ -113,6 +153,15 @@ class Watchlist(_Strict):
     # A material update (never a cosmetic one) of an alerted story, or one that newly
     # matches: "alert" once per story, marked as an update, or "ignore".
     on_update: Literal["alert", "ignore"] = "alert"
+    # How its alerts reach its channels: alone ("immediate"), in the channel's digest, or
+    # both; one mode for all, or a table of channel name -> mode (unnamed: immediate).
+    delivery: DeliveryMode | dict[str, DeliveryMode] = "immediate"
+
+    def mode_for(self, channel: str) -> DeliveryMode:
+        """How this watchlist's alerts reach `channel`."""
+        if isinstance(self.delivery, str):
+            return self.delivery
+        return self.delivery.get(channel, "immediate")
 
     @field_validator("query")
     @classmethod
@@ -188,6 +237,7 @@ class Config(_Strict):
     stories: Stories = Stories()
     retention: Retention = Retention()
     health: HealthSettings = HealthSettings()
+    alerts: AlertSettings = AlertSettings()
     feeds: Feeds = Feeds()
     outlets: list[Outlet] = []
     watchlists: list[Watchlist] = []
@@ -213,6 +263,14 @@ class Config(_Strict):
             if duplicates:
                 raise ValueError(f"duplicate {kind} name(s): {', '.join(duplicates)}")
         notifying = [(f"watchlists[{i}]", w.notify) for i, w in enumerate(self.watchlists)]
+        delivering = [
+            (f"watchlists[{i}].delivery", list(w.delivery))
+            for i, w in enumerate(self.watchlists) if isinstance(w.delivery, dict)
+        ]  # fmt: skip
+        for where, names in [("alerts.channels", list(self.alerts.channels)), *delivering]:
+            for name in names:
+                if name not in self.channels:
+                    raise ValueError(f"{where}: channel {name!r} is not defined in [channels]")
         for where, notify in [*notifying, ("health", self.health.notify)]:
             for j, channel in enumerate(notify):
                 if channel not in self.channels:
@@ -256,9 +314,29 @@ def parse_config(raw: dict[str, Any], source: str, env: dict[str, str]) -> Confi
     if env.get("NEWSWATCH_DATABASE_URL"):
         expanded["database"] = env["NEWSWATCH_DATABASE_URL"]
     try:
-        return Config.model_validate(expanded)
+        config = Config.model_validate(expanded)
     except ValidationError as exc:
         raise ConfigError("\n".join(describe(exc, source, Config))) from None
+    return _with_templates(config, source)
+
+
+def _with_templates(config: Config, source: str) -> Config:
+    """The config with its template files resolved (relative to the config's folder) and each
+    tried on a sample alert: a broken one is a ConfigError naming the file and the line."""
+    if not config.alerts.templates:
+        return config
+    from alerts.overrides import override_problem  # jinja2 only for configs that need it
+
+    resolved = {}
+    for key, name in config.alerts.templates.items():
+        path = Path(name).expanduser()
+        path = path if path.is_absolute() else Path(source).parent / path
+        problem = override_problem(key, str(path))
+        if problem:
+            raise ConfigError(f"{source}: alerts.templates.{key}: {problem}")
+        resolved[key] = str(path)
+    alerts = config.alerts.model_copy(update={"templates": resolved})
+    return config.model_copy(update={"alerts": alerts})
 
 
 def _expand(value: Any, env: dict[str, str], source: str, path: str) -> Any:

@@ -33,6 +33,9 @@ def demo_config_toml(
         f"query = {q(DEMO_QUERY)}",
         f"notify = {q(list(channels))}",
         "",
+        "[alerts]",
+        "per_second = 0",  # the inbox is on this machine: no need to pace its messages
+        "",
         "[crawl]",
         "delay_seconds = 0",  # our own loopback site: no need to be gentle
         "concurrency_per_domain = 8",

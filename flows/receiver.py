@@ -18,6 +18,8 @@ class AlertReceiver:
         self.posts = 0  # every POST, accepted or not
         self.status = 200
         self.delay = 0.0  # seconds before answering: a slow or hanging channel
+        self.headers: dict[str, str] = {}  # sent with every answer (e.g. Retry-After)
+        self.posted_at: list[float] = []  # time.monotonic() of every POST
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -36,6 +38,7 @@ class AlertReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with receiver._lock:
                     receiver.posts += 1
+                    receiver.posted_at.append(time.monotonic())
                 if receiver.delay:
                     time.sleep(receiver.delay)
                 if receiver.status == 200:
@@ -44,6 +47,8 @@ class AlertReceiver:
                 try:
                     self.send_response(receiver.status)
                     self.send_header("Content-Length", "2")
+                    for name, value in receiver.headers.items():
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(b"ok")  # what a Slack webhook answers; json:// ignores it
                 except (BrokenPipeError, ConnectionResetError):

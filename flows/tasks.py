@@ -20,7 +20,7 @@ from alerts.health import extraction_signs
 from alerts.query import parse_query
 from flows.config import Config, Outlet
 from flows.crawl import CrawlResult, run_crawl
-from flows.deliver import DeliveryReport, deliver_pending
+from flows.deliver import DeliveryReport, deliver_pending, delivery_policy
 from flows.faults import crash_point
 from flows.ingest import ingest, story_order
 from flows.report import RunSummary, stories_markdown
@@ -175,7 +175,7 @@ def _transient(kind: str) -> bool:
 @task(retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def deliver_alerts(engine: Engine, config: Config) -> DeliveryReport:
     """Deliver every pending alert, including those owed by earlier runs."""
-    report = deliver_pending(engine, config.channels, utcnow)
+    report = deliver_pending(engine, config.channels, utcnow, policy=delivery_policy(config))
     logger = get_run_logger()
     logger.info(
         "alerts: %d sent, %d failed, %d still pending", sum(report.sent_by_outlet.values()),

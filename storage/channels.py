@@ -1,10 +1,11 @@
-"""Channel delivery state, stored: load every channel's health, save one, count what is owed."""
+"""Channel delivery state, stored: load every channel's health, save one, count what is owed,
+put a channel's failed alerts back."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from alerts.backoff import ChannelHealth
@@ -40,3 +41,28 @@ def pending_by_channel(session: Session) -> dict[str, int]:
         .group_by(Alert.channel)
     )
     return dict(session.execute(query).tuples().all())
+
+
+def forget_health(session: Session, channel: str | None = None) -> list[str]:
+    """Clear the stored health (back-off, dead) of one channel or all; the names cleared."""
+    query = select(ChannelState.channel)
+    if channel is not None:
+        query = query.where(ChannelState.channel == channel)
+    names = list(session.scalars(query))
+    if names:
+        session.execute(delete(ChannelState).where(ChannelState.channel.in_(names)))
+    return names
+
+
+def requeue_failed(session: Session, channel: str | None = None) -> int:
+    """Put failed alerts back in the queue (their error cleared, their lease released, their
+    attempts kept as history); how many. Sent alerts are never touched."""
+    query = (
+        update(Alert)
+        .where(Alert.status == "pending", Alert.last_error.is_not(None))
+        .values(last_error=None, claimed_until=None)
+        .returning(Alert.id)
+    )
+    if channel is not None:
+        query = query.where(Alert.channel == channel)
+    return len(session.execute(query).all())

@@ -26,6 +26,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+# The outbox keys live with the alert kinds (alerts.keys); imported here by older callers.
+from alerts.keys import KINDS, health_key, idempotency_key, story_key  # noqa: F401
+
 # Explicit constraint names keep the migration, batch mode on SQLite and both backends in step.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -140,10 +143,11 @@ class Alert(Base):
     __tablename__ = "alerts"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'sent')", name="status"),
-        CheckConstraint("kind IN ('new', 'update')", name="kind"),
+        CheckConstraint(f"kind IN ({', '.join(repr(k) for k in KINDS)})", name="kind"),
         Index("ix_alerts_status_created_at", "status", "created_at"),
         Index("ix_alerts_article_id_watchlist", "article_id", "watchlist"),
         Index("ix_alerts_story_id_watchlist", "story_id", "watchlist"),
+        Index("ix_alerts_channel_sent_at", "channel", "sent_at"),  # the hourly cap's count
         CheckConstraint(
             "article_id IS NOT NULL OR health_event_id IS NOT NULL", name="subject"
         ),
@@ -172,6 +176,10 @@ class Alert(Base):
     sent_at: Mapped[datetime | None]
     # A lease so that concurrent senders never deliver the same row twice.
     claimed_until: Mapped[datetime | None]
+    # Owed in a digest (alerts.route): "next" scheduled one, "now" (end of this run), or
+    # "sent" in one; NULL: delivered alone. A row sent alone can still owe a digest ("both").
+    digest: Mapped[str | None] = mapped_column(String(8))
+    sent_as: Mapped[str | None] = mapped_column(String(8))  # "alert" or "digest"
 
 
 class FetchState(Base):
@@ -257,18 +265,3 @@ class ChannelState(Base):
     last_error: Mapped[str | None] = mapped_column(Text)  # masked: never the URL or a secret
     updated_at: Mapped[datetime]
 
-
-def idempotency_key(watchlist: str, article_id: int, channel: str) -> str:
-    """The pre-story outbox key: one alert per watchlist, article and channel, ever."""
-    return f"{watchlist}|{article_id}|{channel}"
-
-
-def story_key(watchlist: str, story_id: int, channel: str, kind: str = "new") -> str:
-    """The outbox key: one new and at most one update alert per watchlist, story and channel."""
-    key = f"{watchlist}|story:{story_id}|{channel}"
-    return key + "|update" if kind == "update" else key
-
-
-def health_key(event_key: str, channel: str) -> str:
-    """The outbox key of a health notice: one per outlet state change and channel, ever."""
-    return f"outlet health|{event_key}|{channel}"

@@ -10,22 +10,16 @@ from sqlalchemy import Select, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from alerts.health import Notice
+from alerts.keys import NEW, UPDATE, idempotency_key, story_key
+from alerts.route import NEXT as NEXT_DIGEST
+from alerts.route import NOW as NOW_DIGEST
 from storage.articles import local_published
 from storage.db import dialect_insert
-from storage.models import (
-    Alert,
-    Article,
-    ArticleVersion,
-    OutletHealth,
-    idempotency_key,
-    story_key,
-)
+from storage.models import Alert, Article, ArticleVersion, OutletHealth
 from storage.stories import other_outlets, shared_story_outlets
 
 PENDING = "pending"
 SENT = "sent"
-NEW = "new"
-UPDATE = "update"
 
 
 @dataclass(frozen=True)
@@ -46,6 +40,8 @@ class PendingAlert:
     kind: str = NEW  # or UPDATE: the snippet is then the changed passage
     update_reason: str | None = None
     also_covered_by: tuple[str, ...] = ()  # the story's other outlets, as of delivery
+    created_at: datetime | None = None  # when it was first owed
+    sent_alone: bool = False  # already sent alone, owed in a digest too ("both" mode)
 
 
 @dataclass(frozen=True)
@@ -61,6 +57,7 @@ class AlertSummary:
     sent_at: datetime | None
     created_at: datetime
     kind: str = NEW
+    digest: str | None = None  # owed in the next digest, one at the end of the run, or sent
 
 
 def enqueue_alerts(
@@ -136,8 +133,9 @@ def pending_alerts(session: Session, limit: int | None = None) -> list[PendingAl
 
 
 def pending_channels(session: Session) -> list[str]:
-    """The channels that still owe at least one alert, in name order."""
-    query = select(Alert.channel).where(Alert.status == PENDING).distinct().order_by(Alert.channel)
+    """The channels that still owe at least one alert or a digest, in name order."""
+    owed = (Alert.status == PENDING) | Alert.digest.in_((NEXT_DIGEST, NOW_DIGEST))
+    query = select(Alert.channel).where(owed).distinct().order_by(Alert.channel)
     return list(session.scalars(query))
 
 
@@ -149,17 +147,20 @@ def claim_pending(
     now: datetime,
     limit: int | None = None,
     after_id: int | None = None,
+    in_digest: bool = False,
 ) -> list[PendingAlert]:
-    """Lease pending alerts nobody holds (or whose lease ran out) until now + lease, by id."""
+    """Lease alerts nobody holds (or whose lease ran out) until now + lease, by id: those owed
+    alone, or with `in_digest` those owed in a digest (sent alone already in "both" mode)."""
     # One UPDATE ... RETURNING claims atomically. On SQLite it must open the caller's
     # transaction: it then takes the write lock (waiting out the busy timeout) before it reads,
     # so claimers serialize; after an earlier read SQLite fails fast with "database is locked".
+    owed = (
+        Alert.digest.in_((NEXT_DIGEST, NOW_DIGEST)) if in_digest
+        else (Alert.status == PENDING) & Alert.digest.is_(None)
+    )  # fmt: skip
     claimable = (
         select(Alert.id)
-        .where(
-            Alert.status == PENDING,
-            or_(Alert.claimed_until.is_(None), Alert.claimed_until < now),
-        )
+        .where(owed, or_(Alert.claimed_until.is_(None), Alert.claimed_until < now))
         .order_by(Alert.id)
         .limit(limit)
         # PostgreSQL: rows another claimer holds are passed over, not waited for, and a row
@@ -218,7 +219,7 @@ def _health_notice(alert: Alert, event: OutletHealth | None) -> PendingAlert:
         alert_id=alert.id, idempotency_key=alert.idempotency_key, watchlist=alert.watchlist,
         channel=alert.channel, attempts=alert.attempts, terms=(), snippet=alert.snippet,
         url=event.url or "", title=notice.title, outlet=event.outlet,
-        published_at=event.changed_at,
+        published_at=event.changed_at, created_at=alert.created_at,
     )  # fmt: skip
 
 
@@ -241,16 +242,23 @@ def _pending(
         kind=alert.kind,
         update_reason=reason if alert.kind == UPDATE else None,
         also_covered_by=also,
+        created_at=alert.created_at,
+        sent_alone=alert.status == SENT,
     )
 
 
-def mark_sent(session: Session, alert_id: int, now: datetime) -> None:
-    """Record a successful delivery: the alert is sent, its lease released, never owed again."""
+def mark_sent(
+    session: Session, alert_id: int, now: datetime, digest: str | None = None
+) -> None:
+    """Record a successful delivery alone: the alert is sent, its lease released, never owed
+    alone again (`digest`: still owed in a digest, as in "both" mode)."""
     _update(
         session,
         alert_id,
         status=SENT,
         sent_at=now,
+        sent_as="alert",
+        digest=digest,
         attempts=Alert.attempts + 1,
         claimed_until=None,
     )
@@ -325,6 +333,7 @@ def list_alerts(session: Session, status: str | None = None) -> list[AlertSummar
             sent_at=alert.sent_at,
             created_at=alert.created_at,
             kind=alert.kind,
+            digest=alert.digest,
         )
         for alert, url in session.execute(query).tuples()
     ]

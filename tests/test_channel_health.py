@@ -23,6 +23,8 @@ from alerts.backoff import (
     is_permanent,
     verdict,
 )  # fmt: skip
+from alerts.notify import retry_after_seconds
+from alerts.route import ChannelPolicy, DeliveryPolicy
 from flows.cli import app
 from flows.deliver import deliver_pending
 from flows.receiver import AlertReceiver
@@ -32,6 +34,7 @@ from storage.outbox import enqueue_alerts, list_alerts
 
 T0 = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 RULES = BackoffRules()
+UNPACED = DeliveryPolicy(default=ChannelPolicy(per_second=0))
 
 
 @pytest.mark.parametrize(
@@ -137,7 +140,11 @@ def test_a_gone_webhook_backs_off_then_dies_and_keeps_its_alerts(engine: Engine)
         # The operator fixes the URL: the channel starts afresh and delivers what it owes.
         receiver.status = 200
         fixed = deliver_pending(engine, {"desk": receiver.url}, lambda: at + timedelta(days=30))
-    assert fixed.channels[0].state == "ok" and fixed.pending == 0 and len(receiver.received) == 3
+    # A month late, the three go as one catch-up digest, each story once.
+    assert fixed.channels[0].state == "ok" and fixed.pending == 0
+    (digest,) = receiver.received
+    assert digest["title"].startswith("[newswatch] Catch-up: 3 stories")
+    assert [digest["message"].count(f"Story {n} ") for n in range(3)] == [1, 1, 1]
     assert fixed.notices() == []
 
 
@@ -146,7 +153,8 @@ def test_a_slow_channel_gets_a_bounded_share_of_the_run(engine: Engine) -> None:
     rules = BackoffRules(run_budget=timedelta(seconds=0.5))
     with AlertReceiver() as receiver:
         receiver.delay = 0.2
-        report = deliver_pending(engine, {"slow": receiver.url}, lambda: T0, rules=rules)
+        report = deliver_pending(engine, {"slow": receiver.url}, lambda: T0, rules=rules,
+                                 policy=UNPACED)  # the receiver's own slowness is the test
     (channel,) = report.channels
     assert channel.state == "out of time" and 2 <= channel.sent <= 4
     assert channel.pending == 8 - channel.sent and channel.failed == 0
@@ -182,7 +190,8 @@ def test_alerts_command_shows_each_channels_state(engine: Engine, database_url: 
     seed(engine, 2, "desk")
     with AlertReceiver() as receiver:
         receiver.status = 410
-        deliver_pending(engine, {"desk": receiver.url}, lambda: datetime.now(UTC))
+        for _ in range(2):  # weeks late, both go as one catch-up digest: failing twice
+            deliver_pending(engine, {"desk": receiver.url}, lambda: datetime.now(UTC))
     config = tmp_path / "newswatch.toml"
     config.write_text(
         f'database = "{database_url}"\n[channels]\ndesk = "json://127.0.0.1:9/x"\n'
@@ -196,3 +205,63 @@ def test_alerts_command_shows_each_channels_state(engine: Engine, database_url: 
     states = runner.invoke(app, ["alerts", "--channels", "--json", "--config", str(config)])
     (state,) = [json.loads(line) for line in states.output.splitlines()]
     assert state["channel"] == "desk" and state["pending"] == 2 and state["failures"] == 2
+
+
+def test_retry_after_seconds_and_dates() -> None:
+    assert retry_after_seconds("30") == 30.0
+    assert retry_after_seconds("Sat, 21 Nov 2026 12:00:30 GMT", T0) == 30.0
+    assert retry_after_seconds("in a while") is None and retry_after_seconds(None) is None
+    assert retry_after_seconds("999999999") == 86_400.0  # a receiver cannot park us for long
+
+
+def test_a_429_with_retry_after_is_waited_out_across_runs_while_the_run_goes_on(
+    engine: Engine,
+) -> None:
+    seed(engine, 3, "desk")
+    seed_more(engine, "inbox")
+    with AlertReceiver() as limited, AlertReceiver() as inbox:
+        limited.status, limited.headers = 429, {"Retry-After": "30"}
+        channels = {"desk": limited.url, "inbox": inbox.url}
+        first = deliver_pending(engine, channels, lambda: T0, policy=UNPACED)
+        desk, other = first.channels
+        assert limited.posts == 1 and (desk.state, desk.pending) == ("rate limited", 3)
+        assert desk.retry_at == T0 + timedelta(seconds=30) and "next try after" in desk.notice()
+        assert len(inbox.received) == 1 and other.state == "ok"  # the rest of the run went on
+        waiting = deliver_pending(engine, channels, lambda: T0 + timedelta(seconds=20),
+                                  policy=UNPACED)  # fmt: skip
+        assert limited.posts == 1 and waiting.channels[0].state == "backing off"
+        limited.status, limited.headers = 200, {}
+        deliver_pending(engine, channels, lambda: T0 + timedelta(seconds=31), policy=UNPACED)
+    assert limited.posts == 4 and len(limited.received) == 3
+
+
+def seed_more(engine: Engine, channel: str) -> None:
+    with Session(engine) as session, session.begin():
+        url = "http://127.0.0.1:9/news/other.html"
+        record = ArticleRecord(url=url, fetched_url=url, outlet="Example", title="Other",
+                               text="Russia and Syria, elsewhere.")  # fmt: skip
+        change = upsert_article(session, record, T0)
+        enqueue_alerts(session, article_id=change.article_id, watchlist="w",
+                       channels=[channel], terms=["Syria"], snippet="Syria.", now=T0)
+
+
+def test_a_410_webhook_ends_dead_after_the_set_tries_with_one_operator_notice(
+    engine: Engine,
+) -> None:
+    seed(engine, 2, "desk")
+    policy = DeliveryPolicy(default=ChannelPolicy(per_second=0), operators=("ops", "desk"))
+    with AlertReceiver() as gone, AlertReceiver() as ops:
+        gone.status = 410
+        channels = {"desk": gone.url, "ops": ops.url}
+        states = []
+        for hour in range(0, 48, 6):  # a run every six hours, for two days
+            report = deliver_pending(engine, channels, clock_at(hour), policy=policy)
+            states.append(report.channels[0].state)
+    # 410 is permanent (4 strikes a failure); dead takes 12 strikes over at least 12 hours:
+    # two tries in the first run (two failures in a row end a turn), then one a run (the
+    # late alerts as one catch-up digest), and never a try once dead.
+    assert states[:3] == ["failing", "failing", "dead"] and set(states[3:]) == {"dead"}
+    assert gone.posts == 4
+    (notice,) = ops.received
+    assert notice["title"] == "[newswatch] Channel desk is dead: 2 alerts kept"
+    assert "error=410" in notice["message"] and "alerts retry --channel desk" in notice["message"]

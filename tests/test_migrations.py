@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic import command
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from storage.db import alembic_config, make_engine, migrate, write_engine
 
@@ -135,3 +136,24 @@ def insert_0001_rows(connection) -> None:
             ),
             {"key": f"w|1|{channel}", "channel": channel, "created": created},
         )
+
+
+def test_upgrade_to_0010_keeps_alerts_owed_alone_and_counts_sent_ones_as_sent_alone(
+    bare_engine: Engine,
+) -> None:
+    from storage.digests import sent_alone_since
+
+    upgrade_to(bare_engine, "0009")
+    with bare_engine.begin() as connection:
+        insert_0001_rows(connection)  # two sent alerts, on channels "early" and "late"
+    migrate(bare_engine)
+    with bare_engine.connect() as connection:
+        rows = connection.execute(text("SELECT status, digest, sent_as FROM alerts")).all()
+    assert [tuple(row) for row in rows] == [("sent", None, None)] * 2
+    with Session(bare_engine) as session:
+        session.execute(text("UPDATE alerts SET sent_at = :t"), {"t": T0})
+        assert sent_alone_since(session, "early", T0 - timedelta(hours=1)) == 1
+    upgrade_to(bare_engine, "-0009")
+    migrate(bare_engine)
+    with bare_engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM alerts")) == 2

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session
 
 from alerts.message import stable_message_id
+from alerts.route import ChannelPolicy, DeliveryPolicy
 from flows.deliver import DeliveryReport, deliver_pending
 from flows.receiver import AlertReceiver
 from spiders.items import ArticleRecord
@@ -19,6 +20,9 @@ from storage.outbox import claim_pending, enqueue_alerts, list_alerts
 
 T0 = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=5)
+# Claims are the test here: every alert goes alone, unpaced (test_digest.py covers the rest).
+ALONE = DeliveryPolicy(default=ChannelPolicy(per_hour=10_000, per_second=0,
+                                             catch_up_after=timedelta(days=3650)))
 
 
 def now() -> datetime:
@@ -140,7 +144,7 @@ def test_two_concurrent_senders_deliver_every_alert_exactly_once(engine: Engine)
 
         def sender() -> None:
             start.wait()
-            reports.append(deliver_pending(engine, channels, now, batch_size=3))
+            reports.append(deliver_pending(engine, channels, now, batch_size=3, policy=ALONE))
 
         run_threads([sender, sender])
     titles = [body["title"] for body in receiver.received]
@@ -157,11 +161,11 @@ def test_a_resent_email_repeats_its_message_id_and_alerts_differ(engine: Engine,
     inbox, url = smtp_server
     seed(engine, 1, ["desk", "night-desk"])
     channels = {"desk": url, "night-desk": url}
-    assert deliver_pending(engine, channels, now).sent_by_outlet["Example"] == 2
+    assert deliver_pending(engine, channels, now, policy=ALONE).sent_by_outlet["Example"] == 2
     with Session(engine) as session, session.begin():
         session.execute(update(Alert).where(Alert.channel == "desk")
                         .values(status="pending", sent_at=None))
-    assert deliver_pending(engine, channels, now).sent_by_outlet["Example"] == 1
+    assert deliver_pending(engine, channels, now, policy=ALONE).sent_by_outlet["Example"] == 1
     first_desk, night_desk, second_desk = inbox.messages
     for mail in inbox.messages:
         assert len(mail.get_all("Message-ID")) == 1  # ours replaced apprise's, not added to it
@@ -177,7 +181,7 @@ def test_a_sender_whose_lease_runs_out_reclaims_before_sending_on(engine: Engine
     with AlertReceiver() as receiver:
         # Every clock read is a minute later: the 2-minute lease lapses after one send.
         report = deliver_pending(engine, {"inbox": receiver.url}, lambda: next(ticks),
-                                 batch_size=5, lease=timedelta(minutes=2))
+                                 batch_size=5, lease=timedelta(minutes=2), policy=ALONE)
     assert report.sent_by_outlet["Example"] == 5
     assert sorted(body["title"] for body in receiver.received) == [
         f"[w] Story {n}" for n in range(5)

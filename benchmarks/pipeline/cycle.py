@@ -68,6 +68,7 @@ def write_config(
     q = json.dumps  # JSON strings and lists are valid TOML values
     lines = [f"database = {q('sqlite:///' + str(folder / 'newswatch.db'))}", "",
              "[channels]", f"inbox = {q(inbox)}", "",
+             "[alerts]", "per_second = 0", "",  # a local inbox: pacing would only add sleep
              "[crawl]", "delay_seconds = 0", f"concurrency_per_domain = {concurrency}",
              f"shards = {shards}", "timeout_seconds = 7200", ""]  # fmt: skip
     for outlet in outlets:
