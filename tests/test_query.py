@@ -84,10 +84,11 @@ def test_snippet_is_short_and_contains_the_first_match() -> None:
 def test_snippet_keeps_a_short_text_whole() -> None:
     text = "Russia said its jets struck Islamic State\npositions near Raqqa."
     result = match(parse_query(SEED), "", text)
+    shown = "Russia said its jets struck Islamic State positions near Raqqa."
     assert result == Match(
-        ("Russia", "Islamic State"),
-        "Russia said its jets struck Islamic State positions near Raqqa.",
+        ("Russia", "Islamic State"), shown, ("text", "text"), ((0, 6), (28, 41))
     )
+    assert [shown[a:b] for a, b in result.highlights] == ["Russia", "Islamic State"]
 
 
 def test_snippet_near_the_start_is_not_cut_in_front() -> None:
