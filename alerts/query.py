@@ -110,7 +110,7 @@ def _phrase(text: str, i: int) -> tuple[_Token, int]:
 
 def _distance(digits: str, pos: int) -> int:
     if int(digits) > MAX_NEAR:
-        raise QueryError(f"distance {digits} is over the limit of {MAX_NEAR} at position {pos}", pos)
+        raise QueryError(f"distance {digits} is over {MAX_NEAR} at position {pos}", pos)
     return int(digits)
 
 
@@ -297,7 +297,7 @@ def _nearable(node: Node) -> bool:
 
 
 def _scoped(node: Node, tok: _Token) -> Node:
-    """`node` with every term looked up in the field `tok` names; a conflicting scope is an error."""
+    """`node` with every term looked up in the field `tok` names; conflicting scopes are errors."""
     field = tok.value
     if isinstance(node, Term):
         if node.field not in (None, field):
