@@ -189,7 +189,7 @@ class Truth:
     def near(self, node: Near) -> bool:
         left, right = self.side(node.left), self.side(node.right)
         return any(
-            r1 == r2 and _gap(p1, n1, p2, n2) <= node.distance
+            r1 == r2 and gap(p1, n1, p2, n2) <= node.distance
             for r1, p1, n1 in left
             for r2, p2, n2 in right
         )
@@ -199,7 +199,7 @@ class Truth:
         return [place for term in terms for place in self.places(term)]  # type: ignore[arg-type]
 
 
-def _gap(p1: int, n1: int, p2: int, n2: int) -> int:
+def gap(p1: int, n1: int, p2: int, n2: int) -> int:
     """Words strictly between two hits (negative when they overlap)."""
     return p2 - (p1 + n1) if p1 <= p2 else p1 - (p2 + n2)
 
