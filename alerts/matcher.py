@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 REGIONS = ("title", "text", "author", "outlet")
 _ANYWHERE = ("title", "text")  # where a term without a field scope is looked for
+_SNIPPET_WORDS = 80  # more words than a snippet can hold
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,10 @@ class Hits:
             for end, key_id in automaton.iter(self.hay):
                 self.ends.setdefault(key_id, []).append(end)
         self._places: dict[Term, list[tuple[str, int, int]]] = {}
+        self._spans: list[tuple[int, int]] = []
+        _, text, author, outlet = self.starts  # where each region starts in the hay
+        self._bounds = {None: (0, author), "title": (0, text), "text": (text, author),
+                        "author": (author, outlet), "outlet": (outlet, len(self.hay))}  # fmt: skip
 
     def starts_of(self, key_id: int) -> list[tuple[str, int]]:
         """(region, character offset) of each hit of one automaton key."""
@@ -72,8 +77,18 @@ class Hits:
         """Whether `term` occurs where its field allows (no word positions needed)."""
         if term.slop is not None:
             return bool(self.places(term, key_ids))
-        allowed = (term.field,) if term.field else _ANYWHERE
-        return any(region in allowed for region, _ in self.starts_of(key_ids[0]))
+        ends = self.ends.get(key_ids[0])
+        if not ends:
+            return False
+        lo, hi = self._bounds[term.field]
+        length = len(self.keys[key_ids[0]]) - 1
+        return any(lo <= end - length < hi for end in ends)
+
+    def text_spans(self, upto: int) -> list[tuple[int, int]]:
+        """Where each of the first `upto` words of the article's text stands in it."""
+        if len(self._spans) < upto:
+            self._spans = word_spans(self.article.text, upto)
+        return self._spans
 
     def places(self, term: Term, key_ids: tuple[int, ...]) -> list[tuple[str, int, int]]:
         """Each hit of `term` as (region, first word index, word count), where it is allowed."""
@@ -125,6 +140,13 @@ class Watchlists(Mapping[str, "Query"]):
                         self.users.append(set())
                     self.users[key_id].add(name)
         self.keys = list(key_ids)
+        self.terms = list(self.term_keys)  # a term's place here is its id in the programs
+        self.keys_of = list(self.term_keys.values())  # by term id
+        ids = {term: n for n, term in enumerate(self.terms)}
+        self.programs = {name: _program(q.root, ids) for name, q in self.queries.items()}
+        anchors = {term: frozenset(keys[:1]) for term, keys in self.term_keys.items()}
+        self.order = {name: n for n, name in enumerate(self.queries)}  # config order
+        self.needs = {name: _needs(q.root, anchors) for name, q in self.queries.items()}
         self.automaton = _automaton(self.keys)
 
     @classmethod
@@ -150,10 +172,30 @@ class Watchlists(Mapping[str, "Query"]):
         found = self.hits(article)
         candidates = set().union(*(self.users[k] for k in found.ends))
         out = {}
-        for name, query in self.queries.items():
-            if name in candidates and (hit := self.evaluate(query, found)) is not None:
-                out[name] = hit
+        present: dict[int, bool] = {}
+        hit = found.ends.keys()
+        for name in sorted(candidates, key=self.order.__getitem__):
+            if any(hit.isdisjoint(keys) for keys in self.needs[name]):
+                continue  # a clause none of whose words occur: cheap to rule out in C
+            if self._run(self.programs[name], found, present):
+                out[name] = _evidence(self, self.queries[name], found)
         return out
+
+    def _run(self, op: tuple, found: Hits, present: dict[int, bool]) -> bool:
+        """A compiled query tree over one article's hits (terms by id, each looked up once)."""
+        kind = op[0]
+        if kind == _TERM:
+            if (known := present.get(op[1])) is None:
+                tid = op[1]
+                known = present[tid] = found.present(self.terms[tid], self.keys_of[tid])
+            return known
+        if kind == _NOT:
+            return not self._run(op[1], found, present)
+        if kind == _AND:
+            return all(self._run(o, found, present) for o in op[1])
+        if kind == _OR:
+            return any(self._run(o, found, present) for o in op[1])
+        return Truth(self, found).holds(op[1])  # NEAR and lang: rare, by the tree itself
 
     def evaluate(self, query: Query, found: Hits) -> Match | None:
         """`query` over an article's hits: its Match, or None when it does not hold."""
@@ -199,6 +241,41 @@ class Truth:
         return [place for term in terms for place in self.places(term)]  # type: ignore[arg-type]
 
 
+_TERM, _NOT, _AND, _OR, _OTHER = range(5)
+
+
+def _program(node: Node, ids: dict[Term, int]) -> tuple:
+    """A query tree as nested tuples of ints: cheap to walk once per article and watchlist."""
+    if isinstance(node, Term):
+        return (_TERM, ids[node])
+    if isinstance(node, Not):
+        return (_NOT, _program(node.operand, ids))
+    if isinstance(node, And | Or):
+        kind = _AND if isinstance(node, And) else _OR
+        return (kind, tuple(_program(operand, ids) for operand in node.operands))
+    return (_OTHER, node)
+
+
+def _needs(node: Node, anchors: dict[Term, frozenset[int]]) -> list[frozenset[int]]:
+    """Sets of automaton keys the article must hit one of each of for `node` to hold."""
+    operands = node.operands if isinstance(node, And) else (node,)
+    return [keys for operand in operands if (keys := _anchor(operand, anchors)) is not None]
+
+
+def _anchor(node: Node, anchors: dict[Term, frozenset[int]]) -> frozenset[int] | None:
+    """Keys of which `node` needs at least one hit to hold; None when it needs none."""
+    if isinstance(node, Term):
+        return anchors[node]
+    if isinstance(node, Near):
+        return _anchor(node.left, anchors)
+    if isinstance(node, Or):
+        parts = [_anchor(operand, anchors) for operand in node.operands]
+        return None if any(p is None for p in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
+    if isinstance(node, And):
+        return next((a for o in node.operands if (a := _anchor(o, anchors)) is not None), None)
+    return None  # NOT and lang: can hold with no hit
+
+
 def gap(p1: int, n1: int, p2: int, n2: int) -> int:
     """Words strictly between two hits (negative when they overlap)."""
     return p2 - (p1 + n1) if p1 <= p2 else p1 - (p2 + n2)
@@ -226,9 +303,12 @@ def _evidence(compiled: Watchlists, query: Query, found: Hits) -> Match:
     terms = tuple(term.text for term, _ in matched)
     if not in_text:  # only the title (or a byline) matched: show how the text begins
         return Match(terms, snippet(text, 0, 0, [])[0], fields)
-    spans = word_spans(text)
+    # Only hits near the first can fall inside the snippet: words past that are not looked up.
+    first = min(in_text)[0]
+    near = sorted({(i, n) for i, n in in_text if i <= first + _SNIPPET_WORDS})
+    spans = found.text_spans(near[-1][0] + near[-1][1])
     marks = [(spans[i][0], spans[min(i + n, len(spans)) - 1][1])
-             for i, n in sorted(set(in_text)) if i < len(spans)]  # fmt: skip
+             for i, n in near if i < len(spans)]  # fmt: skip
     if not marks:
         return Match(terms, snippet(text, 0, 0, [])[0], fields)
     shown, highlights = snippet(text, marks[0][0], marks[0][1], marks)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from itertools import islice
 
 from spiders.text import fold
 
@@ -16,9 +17,16 @@ _CJK = re.compile(
     "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"
 )
 _NON_WORD = re.compile(r"\W+")
-# On top of spiders.text.fold, for matching only: a Turkish dotless ı is typed as i, and
-# the Arabic tatweel only stretches a word (fold is stored in fingerprints: left alone).
-_MATCH_ONLY = str.maketrans({"ı": "i", "\u0640": None})
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_HAS_WORD = re.compile(r"\w")
+# ASCII bytes to their normal form in one C pass: letters lower-cased, digits and "_" kept
+# (what \w keeps), everything else a space.
+_ASCII_NORMAL = bytes(
+    c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 or c == 95 else 32
+    for c in range(256)
+)
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_WORD_SPAN = re.compile(rf"[\w{_MARKS}]+")
 
 FIELDS = ("title", "text", "author", "outlet")  # `lang:` is a test, not a place to look
 
@@ -84,12 +92,30 @@ Node = Term | Near | Lang | Not | And | Or
 def normal(text: str) -> str:
     """`text` as " word word … ": folded, CJK characters spaced apart, any run of non-word
     characters one space. A whole-word hit is then a plain substring hit of " word "."""
+    if not text.isascii():
+        # spiders.text.fold on the non-ASCII runs only: news in English has a few (quotes,
+        # dashes, names), and folding whole texts cost more than matching them.
+        text = _NON_ASCII.sub(_fold_run, text)
     if text.isascii():
-        return " " + _NON_WORD.sub(" ", text.lower()).strip() + " "
-    folded = fold(text).translate(_MATCH_ONLY)
-    if _CJK.search(folded):
-        folded = _CJK.sub(r" \g<0> ", folded)
-    return " " + _NON_WORD.sub(" ", folded).strip() + " "
+        return " " + " ".join(text.encode().translate(_ASCII_NORMAL).decode().split()) + " "
+    # For matching only, on top of fold: a Turkish dotless ı is typed as i, and the Arabic
+    # tatweel only stretches a word (fold itself feeds stored fingerprints: left alone).
+    text = text.lower().replace("ı", "i").replace("\u0640", "")
+    if _CJK.search(text):
+        text = _CJK.sub(r" \g<0> ", text)
+    return " " + _NON_WORD.sub(" ", text).strip() + " "
+
+
+def _fold_run(run: re.Match[str]) -> str:
+    return _fold_cached(run.group())
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_cached(run: str) -> str:
+    folded = fold(run)
+    # Quotes, dashes and signs become the space they would anyway: the text may then be
+    # ASCII, which has the fast path.
+    return folded if not folded or _HAS_WORD.search(folded) else " "
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -98,13 +124,14 @@ def words(text: str) -> tuple[str, ...]:
 
 
 @cache
-def _word_pattern() -> re.Pattern[str]:
+def _cjk_word_pattern() -> re.Pattern[str]:
     # A CJK character alone, or a run of other word characters (combining marks included, so
     # a decomposed "e\u0301" stays in its word): the original-text twin of `normal`'s words.
-    marks = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-    return re.compile(rf"{_CJK.pattern}|(?:(?!{_CJK.pattern})[\w{marks}])+")
+    return re.compile(rf"{_CJK.pattern}|(?:(?!{_CJK.pattern})[\w{_MARKS}])+")
 
 
-def word_spans(text: str) -> list[tuple[int, int]]:
-    """Where each word of `text` stands in it, one span per normalized word, in order."""
-    return [m.span() for m in _word_pattern().finditer(text)]
+def word_spans(text: str, upto: int | None = None) -> list[tuple[int, int]]:
+    """Where each word of `text` stands in it, one span per normalized word, in order (only
+    the first `upto` when given)."""
+    pattern = _cjk_word_pattern() if _CJK.search(text) else _WORD_SPAN
+    return [m.span() for m in islice(pattern.finditer(text), upto)]
