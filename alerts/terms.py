@@ -4,6 +4,7 @@ that queries and articles are both reduced to before matching."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import islice
@@ -16,6 +17,7 @@ _CJK = re.compile(
     "[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3040-\u30ff\u3100-\u312f\u3190-\u31ff"
     "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"
 )
+_JAMO = re.compile("[\u1100-\u11ff]")
 _NON_WORD = re.compile(r"\W+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _HAS_WORD = re.compile(r"\w")
@@ -101,6 +103,8 @@ def normal(text: str) -> str:
     # For matching only, on top of fold: a Turkish dotless ı is typed as i, and the Arabic
     # tatweel only stretches a word (fold itself feeds stored fingerprints: left alone).
     text = text.lower().replace("ı", "i").replace("\u0640", "")
+    if _JAMO.search(text):  # NFKD split Hangul syllables into letters: one syllable a word
+        text = unicodedata.normalize("NFC", text)
     if _CJK.search(text):
         text = _CJK.sub(r" \g<0> ", text)
     return " " + _NON_WORD.sub(" ", text).strip() + " "
