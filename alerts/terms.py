@@ -21,6 +21,7 @@ _JAMO = re.compile("[\u1100-\u11ff]")
 _NON_WORD = re.compile(r"\W+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _HAS_WORD = re.compile(r"\w")
+_TYPOGRAPHY = "“”‘’—–…«»£€•·\u00a0"  # all \W: never part of a word
 # ASCII bytes to their normal form in one C pass: letters lower-cased, digits and "_" kept
 # (what \w keeps), everything else a space.
 _ASCII_NORMAL = bytes(
@@ -95,9 +96,13 @@ def normal(text: str) -> str:
     """`text` as " word word … ": folded, CJK characters spaced apart, any run of non-word
     characters one space. A whole-word hit is then a plain substring hit of " word "."""
     if not text.isascii():
-        # spiders.text.fold on the non-ASCII runs only: news in English has a few (quotes,
-        # dashes, names), and folding whole texts cost more than matching them.
-        text = _NON_ASCII.sub(_fold_run, text)
+        # Typography a space would replace anyway, then spiders.text.fold on what non-ASCII is
+        # left, run by run: news in English has a few such runs, and folding whole texts cost
+        # more than matching them.
+        for mark in _TYPOGRAPHY:
+            text = text.replace(mark, " ")
+        if not text.isascii():
+            text = _NON_ASCII.sub(_fold_run, text)
     if text.isascii():
         return " " + " ".join(text.encode().translate(_ASCII_NORMAL).decode().split()) + " "
     # For matching only, on top of fold: a Turkish dotless ı is typed as i, and the Arabic

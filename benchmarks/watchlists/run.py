@@ -33,12 +33,13 @@ TERMS_PER_WATCHLIST = 20  # (10 terms OR'd) AND (10 terms OR'd): an entity list 
 
 
 def articles(count: int, seed: int) -> list[Article]:
-    """`count` generated news articles (title, 6-10 paragraphs, byline), about 3-5 KB each."""
+    """`count` generated news articles (title, 12-20 paragraphs, byline), about 3-6 KB each:
+    the length of a news story."""
     rng = random.Random(seed)
     out = []
     for _ in range(count):
         facts = prose.story(rng)
-        text = "\n\n".join(prose.body(rng, facts, rng.randint(6, 10)))
+        text = "\n\n".join(prose.body(rng, facts, rng.randint(12, 20)))
         out.append(Article(facts.title, text, facts.author, "Generated Times", "en"))
     return out
 
