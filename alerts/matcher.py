@@ -53,12 +53,10 @@ class Hits:
         for part in parts[:-1]:
             self.starts.append(self.starts[-1] + len(part) + 1)
         self.hay, self.keys, self.article = "\0".join(parts), keys, article
-        self.ends: dict[int, list[int]] = {}
-        if automaton is not None:
-            for end, key_id in automaton.iter(self.hay):
-                self.ends.setdefault(key_id, []).append(end)
+        self._raw = list(automaton.iter(self.hay)) if automaton is not None else []
+        self.hit_keys = {key_id for _, key_id in self._raw}
+        self._ends: dict[int, list[int]] | None = None
         self._places: dict[Term, list[tuple[str, int, int]]] = {}
-        self._spans: list[tuple[int, int]] = []
         _, text, author, outlet = self.starts  # where each region starts in the hay
         self._bounds = {None: (0, author), "title": (0, text), "text": (text, author),
                         "author": (author, outlet), "outlet": (outlet, len(self.hay))}  # fmt: skip
@@ -68,6 +66,16 @@ class Hits:
         length = len(self.keys[key_id])
         return [(REGIONS[bisect_right(self.starts, end - length + 1) - 1], end - length + 1)
                 for end in self.ends.get(key_id, ())]  # fmt: skip
+
+    @property
+    def ends(self) -> dict[int, list[int]]:
+        """Where each automaton key's hits end, by key (grouped when first needed: most
+        articles are ruled out for every watchlist before)."""
+        if self._ends is None:
+            self._ends = {}
+            for end, key_id in self._raw:
+                self._ends.setdefault(key_id, []).append(end)
+        return self._ends
 
     def word_index(self, region: str, offset: int) -> int:
         """Which word of its region starts at `offset` (each word follows exactly one space)."""
@@ -83,12 +91,6 @@ class Hits:
         lo, hi = self._bounds[term.field]
         length = len(self.keys[key_ids[0]]) - 1
         return any(lo <= end - length < hi for end in ends)
-
-    def text_spans(self, upto: int) -> list[tuple[int, int]]:
-        """Where each of the first `upto` words of the article's text stands in it."""
-        if len(self._spans) < upto:
-            self._spans = word_spans(self.article.text, upto)
-        return self._spans
 
     def places(self, term: Term, key_ids: tuple[int, ...]) -> list[tuple[str, int, int]]:
         """Each hit of `term` as (region, first word index, word count), where it is allowed."""
@@ -170,10 +172,10 @@ class Watchlists(Mapping[str, "Query"]):
     def match(self, article: Article) -> dict[str, Match]:
         """The watchlists matching `article`, each with its evidence, in config order."""
         found = self.hits(article)
-        candidates = set().union(*(self.users[k] for k in found.ends))
+        candidates = set().union(*(self.users[k] for k in found.hit_keys))
         out = {}
         present: dict[int, bool] = {}
-        hit = found.ends.keys()
+        hit = found.hit_keys
         for name in sorted(candidates, key=self.order.__getitem__):
             if any(hit.isdisjoint(keys) for keys in self.needs[name]):
                 continue  # a clause none of whose words occur: cheap to rule out in C
@@ -306,9 +308,9 @@ def _evidence(compiled: Watchlists, query: Query, found: Hits) -> Match:
     # Only hits near the first can fall inside the snippet: words past that are not looked up.
     first = min(in_text)[0]
     near = sorted({(i, n) for i, n in in_text if i <= first + _SNIPPET_WORDS})
-    spans = found.text_spans(near[-1][0] + near[-1][1])
-    marks = [(spans[i][0], spans[min(i + n, len(spans)) - 1][1])
-             for i, n in near if i < len(spans)]  # fmt: skip
+    spans = word_spans(text, [p for i, n in near for p in (i, i + n - 1)])
+    marks = [(spans[i][0], spans[i + n - 1][1]) for i, n in near
+             if i in spans and i + n - 1 in spans]  # fmt: skip
     if not marks:
         return Match(terms, snippet(text, 0, 0, [])[0], fields)
     shown, highlights = snippet(text, marks[0][0], marks[0][1], marks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import islice
@@ -30,6 +31,8 @@ _ASCII_NORMAL = bytes(
 )
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _WORD_SPAN = re.compile(rf"[\w{_MARKS}]+")
+_SKIP_STEP = 32
+_SKIP_MANY = re.compile(rf"(?:[^\w{_MARKS}]*[\w{_MARKS}]+){{{_SKIP_STEP}}}")
 
 FIELDS = ("title", "text", "author", "outlet")  # `lang:` is a test, not a place to look
 
@@ -133,14 +136,35 @@ def words(text: str) -> tuple[str, ...]:
 
 
 @cache
+def _skip(words: int) -> re.Pattern[str]:
+    """A pattern that steps over `words` words (and what precedes each)."""
+    return re.compile(rf"(?:[^\w{_MARKS}]*[\w{_MARKS}]+){{{words}}}")
+
+
+@cache
 def _cjk_word_pattern() -> re.Pattern[str]:
     # A CJK character alone, or a run of other word characters (combining marks included, so
     # a decomposed "e\u0301" stays in its word): the original-text twin of `normal`'s words.
     return re.compile(rf"{_CJK.pattern}|(?:(?!{_CJK.pattern})[\w{_MARKS}])+")
 
 
-def word_spans(text: str, upto: int | None = None) -> list[tuple[int, int]]:
-    """Where each word of `text` stands in it, one span per normalized word, in order (only
-    the first `upto` when given)."""
-    pattern = _cjk_word_pattern() if _CJK.search(text) else _WORD_SPAN
-    return [m.span() for m in islice(pattern.finditer(text), upto)]
+def word_spans(text: str, indexes: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Where the words of `text` at the given indexes (in `normal`'s word order) stand in it."""
+    wanted = sorted(set(indexes))
+    if not wanted:
+        return {}
+    if _CJK.search(text):
+        found = islice(_cjk_word_pattern().finditer(text), wanted[-1] + 1)
+        spans = [m.span() for m in found]
+        return {i: spans[i] for i in wanted if i < len(spans)}
+    out, pos, at = {}, 0, 0  # `at` is the index of the next word from `pos` on
+    for index in wanted:
+        while index - at >= _SKIP_STEP and (skip := _SKIP_MANY.match(text, pos)):
+            pos, at = skip.end(), at + _SKIP_STEP  # whole runs of words skipped in C
+        if index > at and (skip := _skip(index - at).match(text, pos)):
+            pos, at = skip.end(), index
+        word = _WORD_SPAN.search(text, pos)
+        if word is None or index != at:
+            break
+        out[index] = word.span()
+    return out
