@@ -130,17 +130,11 @@ class Watchlists(Mapping[str, "Query"]):
         self.queries = dict(queries)
         self.keys: list[str] = []
         self.term_keys: dict[Term, tuple[int, ...]] = {}
-        self.users: list[set[str]] = []  # per key: the watchlists using it
         key_ids: dict[str, int] = {}
-        for name, query in self.queries.items():
+        for query in self.queries.values():
             for term in query.terms:
                 keys = [term.key] if term.slop is None else [f" {w} " for w in term.words]
-                ids = tuple(key_ids.setdefault(k, len(key_ids)) for k in keys)
-                self.term_keys[term] = ids
-                for key_id in ids:
-                    if key_id == len(self.users):
-                        self.users.append(set())
-                    self.users[key_id].add(name)
+                self.term_keys[term] = tuple(key_ids.setdefault(k, len(key_ids)) for k in keys)
         self.keys = list(key_ids)
         self.terms = list(self.term_keys)  # a term's place here is its id in the programs
         self.keys_of = list(self.term_keys.values())  # by term id
@@ -148,7 +142,13 @@ class Watchlists(Mapping[str, "Query"]):
         self.programs = {name: _program(q.root, ids) for name, q in self.queries.items()}
         anchors = {term: frozenset(keys[:1]) for term, keys in self.term_keys.items()}
         self.order = {name: n for n, name in enumerate(self.queries)}  # config order
+        # Key sets a watchlist needs a hit of, each: its first set nominates it for an article
+        # (one hit of it is needed anyway), the others rule it out cheaply.
         self.needs = {name: _needs(q.root, anchors) for name, q in self.queries.items()}
+        self.nominates: dict[int, list[str]] = {}
+        for name, needs in self.needs.items():
+            for key_id in needs[0] if needs else range(len(self.keys)):
+                self.nominates.setdefault(key_id, []).append(name)
         self.automaton = _automaton(self.keys)
 
     @classmethod
@@ -172,12 +172,13 @@ class Watchlists(Mapping[str, "Query"]):
     def match(self, article: Article) -> dict[str, Match]:
         """The watchlists matching `article`, each with its evidence, in config order."""
         found = self.hits(article)
-        candidates = set().union(*(self.users[k] for k in found.hit_keys))
+        nominated = (self.nominates.get(k, ()) for k in found.hit_keys)
+        candidates = set().union(*nominated)
         out = {}
         present: dict[int, bool] = {}
         hit = found.hit_keys
         for name in sorted(candidates, key=self.order.__getitem__):
-            if any(hit.isdisjoint(keys) for keys in self.needs[name]):
+            if any(hit.isdisjoint(keys) for keys in self.needs[name][1:]):
                 continue  # a clause none of whose words occur: cheap to rule out in C
             if self._run(self.programs[name], found, present):
                 out[name] = _evidence(self, self.queries[name], found)

@@ -22,11 +22,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from alerts.query import parse_query
-from benchmarks.watchlists.run import articles
+from benchmarks.watchlists.run import articles, write_section
 from flows.cli_rules import run_backtest
 from storage.db import make_engine, migrate
 from storage.models import Article as Row
 
+HEADING = "## Watchlists: backtest"
 QUERY = '(Russia OR Russian OR Kremlin OR Moscow) AND (Syria OR ISIS OR "Islamic State")'
 DAYS = 60
 
@@ -86,10 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--postgres", help="postgresql+psycopg://… to test in a new schema")
+    parser.add_argument("--write", action="store_true", help=f"update '{HEADING}'")
     args = parser.parse_args(argv)
+    lines = []
     with tempfile.TemporaryDirectory() as folder:
-        print("sqlite:")
-        print("\n".join(measure(f"sqlite:///{Path(folder) / 'bench.db'}", args.articles)))
+        lines += ["SQLite:", *measure(f"sqlite:///{Path(folder) / 'bench.db'}", args.articles)]
+        print("\n".join(lines))
     if args.postgres:
         schema = f"bench_{uuid.uuid4().hex[:12]}"
         admin = make_engine(args.postgres)
@@ -97,12 +100,18 @@ def main(argv: list[str] | None = None) -> int:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         try:
             url = make_url(args.postgres).update_query_dict({"options": f"-csearch_path={schema}"})
-            print("postgresql:")
-            print("\n".join(measure(url.render_as_string(hide_password=False), args.articles)))
+            lines += ["PostgreSQL:", *measure(url.render_as_string(hide_password=False),
+                                              args.articles)]  # fmt: skip
+            print("\n".join(lines[-4:]))
         finally:
             with admin.begin() as connection:
                 connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
+    if args.write:
+        command = "python -m benchmarks.watchlists.backtest --articles N --postgres URL --write"
+        body = [f"`{command}`: `rules backtest` of `{QUERY}` (read, match, count; wall time "
+                "on the shared 2-core machine, load noted below).", "", "```", *lines, "```"]
+        write_section("\n".join(body), heading=HEADING)
     return 0
 
 

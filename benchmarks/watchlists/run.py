@@ -165,15 +165,15 @@ def report(rows: list[dict], count: int, kb: float, command: str) -> str:
     return "\n".join(lines)
 
 
-def write_section(body: str, doc: Path = DOC) -> None:
-    """Replace the text under HEADING (up to the next "## ") in doc, or append it."""
+def write_section(body: str, doc: Path = DOC, heading: str = HEADING) -> None:
+    """Replace the text under `heading` (up to the next "## ") in doc, or append it."""
     text = doc.read_text(encoding="utf-8")
-    section = f"{HEADING}\n\n{body.strip()}\n\n"
-    start = text.find(f"{HEADING}\n")
+    section = f"{heading}\n\n{body.strip()}\n\n"
+    start = text.find(f"{heading}\n")
     if start < 0:
         doc.write_text(text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n", encoding="utf-8")
         return
-    end = text.find("\n## ", start + len(HEADING))
+    end = text.find("\n## ", start + len(heading))
     rest = "" if end < 0 else text[end + 1 :]
     doc.write_text(text[:start] + section + rest, encoding="utf-8")
 
