@@ -11,6 +11,7 @@ which watchlists match every article they both saw, or the run fails.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import sys
@@ -189,9 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     corpus = articles(args.articles, args.seed)
     terms = term_pool(corpus, args.seed)
     kb = sum(len(a.title) + len(a.text) for a in corpus) / len(corpus) / 1000
+    load = os.getloadavg()[0]
     rows = [measure(corpus, terms, size, args.naive_seconds) for size in SIZES]
     command = "python -m benchmarks.watchlists.run " + " ".join(argv or sys.argv[1:])
     body = report(rows, len(corpus), kb, command.strip())
+    body += (f"\n\nLoad average {load:.1f} at the start and {os.getloadavg()[0]:.1f} at the end "
+             "(2 cores shared with other work): CPU time still counts cache and core sharing.")
     print(f"{HEADING}\n\n{body}")
     if args.write:
         write_section(body)
