@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import ahocorasick
 
 from alerts.snippet import snippet
-from alerts.terms import And, Lang, Near, Node, Not, Or, Term, normal, word_spans
+from alerts.terms import And, Lang, Near, Node, Not, Or, Term, normal, plain_lower, word_spans
 
 if TYPE_CHECKING:
     from alerts.query import Query
@@ -145,6 +145,11 @@ class Watchlists(Mapping[str, "Query"]):
         # Key sets a watchlist needs a hit of, each: its first set nominates it for an article
         # (one hit of it is needed anyway), the others rule it out cheaply.
         self.needs = {name: _needs(q.root, anchors) for name, q in self.queries.items()}
+        # The same sets as words to look for in raw lower-cased ASCII text (a prefilter).
+        self.need_words = {
+            name: [tuple({self.keys[k].split()[0] for k in keys}) for keys in needs]
+            for name, needs in self.needs.items()
+        }
         self.nominates: dict[int, list[str]] = {}
         for name, needs in self.needs.items():
             for key_id in needs[0] if needs else range(len(self.keys)):
@@ -164,6 +169,18 @@ class Watchlists(Mapping[str, "Query"]):
 
     def __len__(self) -> int:
         return len(self.queries)
+
+    def surely_misses(self, article: Article) -> bool:
+        """True when, without normalizing, no watchlist can match an ASCII article: each lacks
+        every word of a clause it needs, even as a substring (for scans of many articles)."""
+        parts = (article.title, article.text, article.author, article.outlet)
+        low = plain_lower("\n".join(part or "" for part in parts))
+        if low is None:
+            return False  # folding could make the words: only the full path can tell
+        return all(
+            any(not any(word in low for word in words) for words in needs)
+            for needs in self.need_words.values()
+        )
 
     def hits(self, article: Article) -> Hits:
         """Every term hit in `article`, found in one pass."""

@@ -118,6 +118,17 @@ def normal(text: str) -> str:
     return " " + _NON_WORD.sub(" ", text).strip() + " "
 
 
+def plain_lower(text: str) -> str | None:
+    """`text` lower-cased with its typography spaced out, when that leaves it ASCII (then every
+    word of `normal(text)` is a substring of it); None otherwise."""
+    if not text.isascii():
+        for mark in _TYPOGRAPHY:
+            text = text.replace(mark, " ")
+        if not text.isascii():
+            return None
+    return text.lower()
+
+
 def _fold_run(run: re.Match[str]) -> str:
     return _fold_cached(run.group())
 

@@ -195,7 +195,10 @@ def run_backtest(session: Session, label: str, parsed: Query, since: datetime, d
     compiled = Watchlists({label: parsed})
     result = Backtest(label, days)
     for stored, article in _stored_since(session, since):
-        result.add(stored, compiled.evaluate(parsed, compiled.hits(article)))
+        if compiled.surely_misses(article):
+            result.add(stored, None)
+        else:
+            result.add(stored, compiled.evaluate(parsed, compiled.hits(article)))
     return result
 
 
