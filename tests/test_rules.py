@@ -287,3 +287,25 @@ def test_backtest_refuses_a_bad_query_with_a_caret(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "NEAR/3 with nothing after it at position 7" in result.output
     assert result.output.rstrip().endswith("      ^")
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "misses"),
+    [
+        ("", "The Kremlin and Syria.", False),
+        ("", "Talks in Madrid about football.", True),
+        ("", "Kremlin officials only.", True),  # no word of the second clause
+        ("", "The KREMLIN on islamic-state.", False),
+        ("Kremlin", "“Daesh” fled.", False),  # typography is spaced out, then it is ASCII
+        ("", "Kremlin and the Islamic Stâte.", False),  # accented: only the full path can tell
+        ("", "RUSSİA", False),
+    ],
+)
+def test_the_backtest_prefilter_never_skips_a_match(title: str, text: str, misses: bool) -> None:
+    from alerts.matcher import Watchlists
+
+    compiled = Watchlists({"w": parse_query("(Russia OR Kremlin) AND (Syria OR @isis)", ALIASES)})
+    article = Article(title, text)
+    assert compiled.surely_misses(article) == misses
+    if misses:
+        assert compiled.match(article) == {}
