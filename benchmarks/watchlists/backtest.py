@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import tempfile
 import time
 import uuid
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", help="postgresql+psycopg://… to test in a new schema")
     parser.add_argument("--write", action="store_true", help=f"update '{HEADING}'")
     args = parser.parse_args(argv)
-    lines = []
+    lines, load = [], os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         lines += ["SQLite:", *measure(f"sqlite:///{Path(folder) / 'bench.db'}", args.articles)]
         print("\n".join(lines))
@@ -110,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         command = "python -m benchmarks.watchlists.backtest --articles N --postgres URL --write"
         body = [f"`{command}`: `rules backtest` of `{QUERY}` (read, match, count; wall time "
-                "on the shared 2-core machine, load noted below).", "", "```", *lines, "```"]
+                "on the shared 2-core machine).", "", "```", *lines, "```", "",
+                f"Load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end."]
         write_section("\n".join(body), heading=HEADING)
     return 0
 
