@@ -51,7 +51,7 @@ def caret(source: str, pos: int, width: int = 72) -> str:
     end = source.find("\n", pos - 1)
     line = source[start : end if end >= 0 else len(source)].replace("\t", " ")
     column = pos - 1 - start
-    lo = max(0, column - width // 2)
+    lo = 0 if len(line) <= width else max(0, min(column - width // 2, len(line) - width))
     shown = ("…" if lo else "") + line[lo : lo + width] + ("…" if lo + width < len(line) else "")
     # Wide (CJK) characters take two columns in a terminal: pad the caret alike.
     lead = ("…" if lo else "") + line[lo:column]
