@@ -46,7 +46,9 @@ class Match:
 class Hits:
     """Where the automaton found each term's words in one article (regions joined by NUL)."""
 
-    def __init__(self, automaton: ahocorasick.Automaton | None, keys: list[str], article: Article):
+    def __init__(
+        self, automaton: ahocorasick.Automaton | None, keys: list[str], article: Article
+    ) -> None:
         parts = [normal(article.title), normal(article.text), normal(article.author or ""),
                  normal(article.outlet or "")]  # fmt: skip
         self.starts = [0]
@@ -106,7 +108,9 @@ class Hits:
                 self._places[term] = self._sloppy(term.slop, key_ids, allowed)
         return self._places[term]
 
-    def _sloppy(self, slop: int, key_ids: tuple[int, ...], allowed: tuple[str, ...]):
+    def _sloppy(
+        self, slop: int, key_ids: tuple[int, ...], allowed: tuple[str, ...]
+    ) -> list[tuple[str, int, int]]:
         """Hits of "phrase"~n: its words in order, at most n other words between them in all."""
         out = []
         for region in allowed:

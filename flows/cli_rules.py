@@ -188,7 +188,9 @@ def backtest(
     typer.echo(json_line(result.to_dict()) if as_json else result.text())
 
 
-def run_backtest(session: Session, label: str, parsed: Query, since: datetime, days: int):
+def run_backtest(
+    session: Session, label: str, parsed: Query, since: datetime, days: int
+) -> Backtest:
     """Match `parsed` over the articles stored since `since`, oldest first (reads only)."""
     from alerts.matcher import Watchlists
 
