@@ -232,6 +232,16 @@ def test_rules_test_explains_a_given_text_and_a_text_file(tmp_path: Path) -> Non
     assert unknown.exit_code == 2 and "no watchlist 'nope'" in unknown.output
 
 
+def test_rules_test_cleans_a_saved_page_first(tmp_path: Path) -> None:
+    page = ROOT / "tests" / "fixtures" / "pages" / "independent_000.html"
+    result = runner.invoke(app, ["rules", "test", "--config", str(ROOT / "newswatch.toml"),
+                                 "--file", str(page)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    head = result.output.splitlines()[0]
+    assert head.startswith("us-russia-syria: MATCH — Russia (text), Kremlin (text), Moscow ")
+    assert "Moscow (title+text)" in head  # the headline: Trump 'open to working with Moscow'
+
+
 def _store(database_url: str, now: datetime) -> None:
     engine = make_engine(database_url)
     migrate(engine)
@@ -274,6 +284,9 @@ def test_backtest_shows_what_would_have_alerted_and_sends_nothing(
     assert "5 articles scanned, 4 matched, 3 alerts would have been sent (none was)" in (
         wider.output
     )
+    stored = runner.invoke(app, ["rules", "test", "--config", str(path), "--url",
+                                 "http://127.0.0.1:9/news/2.html"])  # fmt: skip
+    assert stored.output.startswith("isis: MATCH — Kremlin (text), Daesh (title+text)\n")
     engine = make_engine(database_url)
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Alert)) == 0
