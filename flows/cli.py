@@ -11,11 +11,13 @@ import typer
 
 from flows.cli_feed import feed_app
 from flows.cli_options import ConfigOption, JsonOption, json_line, load_or_exit
+from flows.cli_rules import config_rule_failures, rules_app
 from flows.cli_stored import stored
 
 app = typer.Typer(help="Monitor news outlets and alert on watchlist matches.", no_args_is_help=True)
 app.add_typer(stored)  # articles, alerts, versions, outlets, reclean
 app.add_typer(feed_app)  # feed
+app.add_typer(rules_app, name="rules")  # rules test, rules backtest
 
 # Telemetry off and a generous ephemeral-server start-up: set before Prefect is imported.
 _ENV_DEFAULTS = {
@@ -70,6 +72,7 @@ def check(
     ]
     if connect and (problem := database_problem(cfg.database)):
         problems.append(f"{path}: database: {problem}")
+    problems += [f"{path}: rule test: {failure.text()}" for failure in config_rule_failures(cfg)]
     if problems:
         typer.echo("\n".join(f"error: {p}" for p in problems), err=True)
         raise typer.Exit(2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -15,11 +16,13 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from alerts.query import QueryError, parse_query
+from alerts.matcher import Watchlists
+from alerts.query import QueryError, alias_term, parse_query
 from flows.config_checks import database_url_problem, describe
 from flows.schedule import validate_cron
 from spiders.excludes import ExcludeError, compile_exclude
@@ -27,6 +30,7 @@ from spiders.excludes import ExcludeError, compile_exclude
 DEFAULT_CONFIG = "newswatch.toml"
 DEFAULT_DATABASE = "sqlite:///newswatch.db"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_ALIAS_NAME = re.compile(r"^[\w-]+$")
 
 
 class ConfigError(Exception):
@@ -141,12 +145,25 @@ class AlertSettings(ChannelDelivery):
     templates: dict[TemplateKey, str] = {}
 
 
+class Example(_Strict):
+    """An article a rule test feeds the query: a bare string in the config is its text."""
+
+    text: str = ""
+    title: str = ""
+    author: str = ""
+    outlet: str = ""
+    lang: str | None = None
+
+
 class Watchlist(_Strict):
     """A named query, the channels its alerts go to, and which stories it alerts on."""
 
     name: str = Field(min_length=1)
     query: str
     notify: list[str] = []
+    # Rule tests: articles (or just texts) the query must match, and must not.
+    must_match: list[str | Example] = []
+    must_not_match: list[str | Example] = []
     # Stories published longer ago are stored silently: an outlet's archive on its first
     # crawl, an old article re-linked from a home page.
     max_age_days: float = Field(default=3, gt=0)
@@ -165,11 +182,16 @@ class Watchlist(_Strict):
 
     @field_validator("query")
     @classmethod
-    def _valid_query(cls, query: str) -> str:
+    def _valid_query(cls, query: str, info: ValidationInfo) -> str:
+        aliases = (info.context or {}).get("aliases") or {}
         try:
-            parse_query(query)
+            parse_query(query, aliases if _is_alias_table(aliases) else {})
         except QueryError as exc:
-            raise ValueError(f"invalid query: {exc}") from None
+            where = textwrap.indent(exc.caret(), "    ")
+            name = info.data.get("name", "?")
+            raise ValueError(
+                f"invalid query in watchlist {name!r}: {exc}" + (f"\n{where}" if where else "")
+            ) from None
         return query
 
 
@@ -239,8 +261,29 @@ class Config(_Strict):
     health: HealthSettings = HealthSettings()
     alerts: AlertSettings = AlertSettings()
     feeds: Feeds = Feeds()
+    # name -> words or phrases, any of which `@name` in a query stands for
+    aliases: dict[str, list[str]] = {}
     outlets: list[Outlet] = []
     watchlists: list[Watchlist] = []
+
+    @field_validator("aliases")
+    @classmethod
+    def _valid_aliases(cls, aliases: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, entries in aliases.items():
+            if not _ALIAS_NAME.match(name):
+                raise ValueError(f"alias name {name!r}: use letters, digits, '_' or '-'")
+            if not entries:
+                raise ValueError(f"alias {name!r} has no entries")
+            for entry in entries:
+                try:
+                    alias_term(entry)
+                except QueryError as exc:
+                    raise ValueError(f"alias {name!r}: {exc}") from None
+        return aliases
+
+    def queries(self) -> Watchlists:
+        """Every watchlist's parsed query, by name, compiled to be matched in one pass."""
+        return Watchlists({w.name: parse_query(w.query, self.aliases) for w in self.watchlists})
 
     @field_validator("schedule")
     @classmethod
@@ -281,6 +324,12 @@ class Config(_Strict):
         return self
 
 
+def _is_alias_table(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(v, list) and all(isinstance(e, str) for e in v) for v in value.values()
+    )
+
+
 def config_path(path: str | os.PathLike | None) -> Path:
     """The config file to use: the given path, else $NEWSWATCH_CONFIG, else newswatch.toml."""
     return Path(path or os.environ.get("NEWSWATCH_CONFIG") or DEFAULT_CONFIG)
@@ -314,7 +363,8 @@ def parse_config(raw: dict[str, Any], source: str, env: dict[str, str]) -> Confi
     if env.get("NEWSWATCH_DATABASE_URL"):
         expanded["database"] = env["NEWSWATCH_DATABASE_URL"]
     try:
-        config = Config.model_validate(expanded)
+        # Queries name aliases: their validators see the [aliases] table.
+        config = Config.model_validate(expanded, context={"aliases": expanded.get("aliases")})
     except ValidationError as exc:
         raise ConfigError("\n".join(describe(exc, source, Config))) from None
     return _with_templates(config, source)

@@ -10,7 +10,8 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from alerts.blockpage import is_block_page
-from alerts.query import Match, Query, match
+from alerts.matcher import Article, Match, Watchlists
+from alerts.query import Query
 from flows.config import Watchlist
 from spiders.items import ArticleRecord
 from storage.articles import ArticleChange, upsert_article
@@ -36,13 +37,11 @@ class Ingested:
 
 
 def matches_for(record: ArticleRecord, queries: Mapping[str, Query]) -> dict[str, Match]:
-    """Watchlists whose query matches the record's clean title and text (pure)."""
-    found = {}
-    for name, query in queries.items():
-        hit = match(query, record.title, record.text)
-        if hit:
-            found[name] = hit
-    return found
+    """Watchlists whose query matches the record (title, text, byline, outlet, language), all in
+    one pass (pure)."""
+    article = Article(record.title, record.text, record.author or "", record.outlet,
+                      record.language)  # fmt: skip
+    return Watchlists.of(queries).match(article)
 
 
 def gate_date(published_at: datetime | None, first_seen_at: datetime, now: datetime) -> datetime:

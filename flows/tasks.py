@@ -17,7 +17,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from alerts.health import extraction_signs
-from alerts.query import parse_query
 from flows.config import Config, Outlet
 from flows.crawl import CrawlResult, run_crawl
 from flows.deliver import DeliveryReport, deliver_pending, delivery_policy
@@ -115,7 +114,7 @@ def store_and_match(
     """Learn each outlet's boilerplate, then store each article (stripped of it) in its story
     with the alerts it owes, one transaction each; count by outlet. `pages` holds the crawl's
     raw pages (spiders.pages), kept with new versions for re-cleaning."""
-    queries = {w.name: parse_query(w.query) for w in config.watchlists}
+    queries = config.queries()  # every watchlist compiled into one automaton
     counts: dict[str, Counter] = defaultdict(Counter)
     writer = write_engine(engine)  # on SQLite, wait for the write lock at BEGIN
     started = utcnow()

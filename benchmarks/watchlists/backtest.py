@@ -1,0 +1,121 @@
+"""`newswatch rules backtest` on a generated database of 100,000 stored articles, SQLite and
+PostgreSQL: wall time of the command's work (read, match, count) for a watchlist.
+
+    .venv/bin/python -m benchmarks.watchlists.backtest [--articles 100000] [--postgres URL]
+
+The articles are news-length generated stories (2,000 distinct texts, each stored under 50 URLs
+and dates spread over 60 days). PostgreSQL runs in a schema of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from alerts.query import parse_query
+from benchmarks.watchlists.run import articles, write_section
+from flows.cli_rules import run_backtest
+from storage.db import make_engine, migrate
+from storage.models import Article as Row
+
+HEADING = "## Watchlists: backtest"
+QUERY = '(Russia OR Russian OR Kremlin OR Moscow) AND (Syria OR ISIS OR "Islamic State")'
+DAYS = 60
+
+
+def fill(url: str, count: int) -> None:
+    """Migrate the database at `url` and store `count` generated articles in it."""
+    engine = make_engine(url)
+    migrate(engine)
+    texts = articles(2000, seed=11)
+    now = datetime.now(UTC)
+    rows = []
+    for n in range(count):
+        article = texts[n % len(texts)]
+        seen = now - timedelta(minutes=n * DAYS * 24 * 60 // count)
+        rows.append({
+            "url": f"https://example.com/news/{n}", "outlet": f"Outlet {n % 20}",
+            "title": article.title, "text": article.text, "author": article.author,
+            "published_at": seen, "language": "en", "first_seen_at": seen,
+            "last_seen_at": seen, "updated_at": seen,
+            "content_hash": hashlib.sha256(article.text.encode()).hexdigest(),
+        })  # fmt: skip
+    with Session(engine) as session, session.begin():
+        for start in range(0, len(rows), 5000):
+            session.execute(insert(Row), rows[start : start + 5000])
+    engine.dispose()
+
+
+def timed_backtest(url: str, days: int) -> tuple[float, dict]:
+    """Seconds the backtest takes over the last `days`, and its result."""
+    engine = make_engine(url)
+    query = parse_query(QUERY)
+    started = time.perf_counter()
+    with Session(engine) as session:
+        since = datetime.now(UTC) - timedelta(days=days)
+        result = run_backtest(session, "bench", query, since, days)
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return elapsed, result.to_dict()
+
+
+def measure(url: str, count: int) -> list[str]:
+    """Fill, then time the backtest over 7 days and over every stored day."""
+    started = time.perf_counter()
+    fill(url, count)
+    lines = [f"  filled {count:,} articles in {time.perf_counter() - started:.0f} s"]
+    for days in (7, DAYS + 1):
+        seconds, data = timed_backtest(url, days)
+        lines.append(
+            f"  --days {days}: {seconds:.1f} s for {data['articles_scanned']:,} articles "
+            f"({data['articles_scanned'] / seconds:,.0f}/s), {data['alerts']:,} alerts"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure on a fresh SQLite file and, when given, a fresh PostgreSQL schema."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--postgres", help="postgresql+psycopg://… to test in a new schema")
+    parser.add_argument("--write", action="store_true", help=f"update '{HEADING}'")
+    args = parser.parse_args(argv)
+    lines, load = [], os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as folder:
+        lines += ["SQLite:", *measure(f"sqlite:///{Path(folder) / 'bench.db'}", args.articles)]
+        print("\n".join(lines))
+    if args.postgres:
+        schema = f"bench_{uuid.uuid4().hex[:12]}"
+        admin = make_engine(args.postgres)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            url = make_url(args.postgres).update_query_dict({"options": f"-csearch_path={schema}"})
+            lines += ["PostgreSQL:", *measure(url.render_as_string(hide_password=False),
+                                              args.articles)]  # fmt: skip
+            print("\n".join(lines[-4:]))
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    if args.write:
+        command = "python -m benchmarks.watchlists.backtest --articles N --postgres URL --write"
+        body = [f"`{command}`: `rules backtest` of `{QUERY}` (read, match, count; wall time "
+                "on the shared 2-core machine).", "", "```", *lines, "```", "",
+                f"Load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end."]
+        write_section("\n".join(body), heading=HEADING)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
