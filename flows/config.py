@@ -20,7 +20,12 @@ from pydantic import (
 )
 
 from alerts.query import QueryError, parse_query
-from flows.config_checks import database_url_problem, describe
+from flows.config_checks import (
+    MAX_QUERY_NESTING,
+    database_url_problem,
+    describe,
+    query_nesting,
+)
 from flows.schedule import validate_cron
 from spiders.excludes import ExcludeError, compile_exclude
 
@@ -117,6 +122,11 @@ class Watchlist(_Strict):
     @field_validator("query")
     @classmethod
     def _valid_query(cls, query: str) -> str:
+        if (depth := query_nesting(query)) > MAX_QUERY_NESTING:
+            raise ValueError(
+                f"invalid query: nested {depth} deep (parentheses and NOTs); at most"
+                f" {MAX_QUERY_NESTING} are allowed"
+            )
         try:
             parse_query(query)
         except QueryError as exc:

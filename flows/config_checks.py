@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
@@ -11,6 +12,10 @@ from pydantic import BaseModel, ValidationError
 _DRIVERS = {"sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg"}
 _DATABASE_FORMS = "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"
 _EXPOSED = 0o077  # any permission for the group or others
+# Far deeper than any real watchlist, far shallower than the recursion limit of the parser
+# and matcher (a 400-deep query passed the parser, then crashed the run while matching).
+MAX_QUERY_NESTING = 32
+_QUERY_TOKENS = re.compile(r'"[^"]*"|[()]|[^\s()"]+')
 
 
 def database_url_problem(url: str) -> str | None:
@@ -29,6 +34,22 @@ def database_url_problem(url: str) -> str | None:
     if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
         return "an in-memory SQLite database keeps nothing between runs; give a file path"
     return None
+
+
+def query_nesting(query: str) -> int:
+    """How deeply a watchlist query nests: open parentheses plus the NOTs applied in a row."""
+    deepest = parens = nots = 0
+    for token in _QUERY_TOKENS.findall(query):
+        if token in "()":
+            parens += 1 if token == "(" else -1
+        elif token.upper() == "NOT":
+            nots += 1
+        else:
+            nots += len(token) - len(token.lstrip("-"))  # -word is NOT word
+            deepest = max(deepest, parens + nots)
+            nots = 0
+        deepest = max(deepest, parens + nots)
+    return deepest
 
 
 def inline_secrets(raw: dict[str, Any]) -> list[str]:

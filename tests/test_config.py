@@ -59,6 +59,20 @@ BAD_CASES = {
         GOOD.replace('allow = "/news/"', 'allow = "/news/"\nexclude = ["div.ok", "div[data-x"]'),
         "outlets[0].exclude[1]: invalid CSS selector 'div[data-x'",
     ),
+    # A 400-deep query parsed, then crashed the run while matching (RecursionError); a
+    # 3000-deep one crashed `check` itself.
+    "query nested too deeply": (
+        GOOD.replace("'(Russia OR Kremlin) AND Syria'", "'" + "(" * 400 + "Syr" + ")" * 400 + "'"),
+        "watchlists[0].query: invalid query: nested 400 deep (parentheses and NOTs); at most 32",
+    ),
+    "NOTs nested too deeply": (
+        GOOD.replace("'(Russia OR Kremlin) AND Syria'", "'" + "NOT " * 3000 + "Syria'"),
+        "watchlists[0].query: invalid query: nested 3000 deep",
+    ),
+    "minus signs nested too deeply": (
+        GOOD.replace("'(Russia OR Kremlin) AND Syria'", "'" + "-" * 3000 + "Syria'"),
+        "watchlists[0].query: invalid query: nested 3000 deep",
+    ),
     "bad XPath exclude": (
         GOOD.replace('allow = "/news/"', 'allow = "/news/"\nexclude = ["//aside[@data-ad"]'),
         "outlets[0].exclude[0]: invalid XPath '//aside[@data-ad'",
@@ -126,3 +140,14 @@ def test_health_notices_go_to_named_channels(tmp_path: Path) -> None:
     assert load_config(write(tmp_path, GOOD), env={"TOKEN": "t"}).health.notify == []
     text = GOOD + '[health]\nnotify = ["newsroom"]\n'
     assert load_config(write(tmp_path, text), env={"TOKEN": "t"}).health.notify == ["newsroom"]
+
+
+def test_the_deepest_query_allowed_still_matches(tmp_path: Path) -> None:
+    from alerts.query import match, parse_query
+    from flows.config_checks import MAX_QUERY_NESTING
+
+    deepest = "(" * MAX_QUERY_NESTING + "Syria" + ")" * MAX_QUERY_NESTING + " -Moscow"
+    text = GOOD.replace("'(Russia OR Kremlin) AND Syria'", f"'{deepest}'")
+    query = parse_query(load_config(write(tmp_path, text), env={"TOKEN": "x"}).watchlists[0].query)
+    assert match(query, "Kremlin", "talks on Syria") is not None
+    assert match(query, "Kremlin", "Moscow talks on Syria") is None
