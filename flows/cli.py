@@ -156,6 +156,7 @@ def prefect_problem() -> str | None:
 def serve(config: ConfigOption = None) -> None:
     """Run the cycle and the maintenance on the config's cron schedules (Ctrl-C stops)."""
     path, cfg = load_or_exit(config)
+    _warn_exposure(path)
     parameters = {"config_path": str(path.resolve())}
     if os.environ.get("PREFECT_API_URL"):
         from prefect import serve as prefect_serve
