@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -152,8 +153,9 @@ def test_a_read_only_database_is_refused_naming_it(tmp_path: Path, read_only: st
     assert digest(database) == before
 
 
-# Runs the real CLI with every SQLite connection capped at the pages the file has now plus a
-# few: the disk fills up part-way through storing, as a full disk would (SQLITE_FULL).
+# Runs the real CLI with every SQLite connection capped at a fixed size, a few pages above the
+# file's size before the run: the disk fills up part-way through storing, as a full disk would
+# (SQLITE_FULL). Fixed, not relative: a connection opened later must not get more room.
 FULL_DISK = """
 import sqlite3, sys
 from sqlalchemy import event
@@ -162,8 +164,7 @@ from sqlalchemy.pool import Pool
 @event.listens_for(Pool, "connect")
 def _cap(dbapi_connection, _record):
     if isinstance(dbapi_connection, sqlite3.Connection):
-        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
-        dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 4}")
+        dbapi_connection.execute("PRAGMA max_page_count = {pages}")
 
 from flows.cli import main
 sys.argv = ["newswatch", *sys.argv[1:]]
@@ -179,14 +180,18 @@ def test_a_full_disk_ends_the_run_clearly_and_nothing_is_lost(tmp_path: Path) ->
         config.write_text(demo_config_toml(url, site.outlets(), {"inbox": inbox.url}))
         env = {"PREFECT_HOME": str(tmp_path / "prefect")}
 
-        full = newswatch("run", "--config", str(config), env=env, wrapper=FULL_DISK)
+        with closing(sqlite3.connect(database)) as connection:
+            (pages,) = connection.execute("PRAGMA page_count").fetchone()
+        wrapper = FULL_DISK.format(pages=pages + 4)
+        full = newswatch("run", "--config", str(config), env=env, wrapper=wrapper)
         assert full.returncode == 1, full.stdout + full.stderr
-        assert f"error: database {database}: the disk is full" in full.stderr
+        output = full.stdout + full.stderr
+        assert f"error: database {database}: the disk is full" in full.stderr, output
         assert "Free space and run again" in full.stderr
-        assert "Traceback" not in full.stderr + full.stdout
+        assert "Traceback" not in output, output
         half = stored(url)
         assert half.without_first_version == set()  # every stored article is whole
-        assert inbox.received == []  # nothing alerted from a run that could not finish
+        assert inbox.received == [], output  # nothing alerted from a run that could not store
         assert integrity_problem(database, full=True) is None
 
         done = newswatch("run", "--config", str(config), env=env)
