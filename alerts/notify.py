@@ -49,7 +49,10 @@ def masked(url: str) -> str:
     """A channel URL safe for logs: apprise's privacy rendering, or just its scheme."""
     plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     if plugin:
-        return plugin.url(privacy=True).split("?")[0]  # query values may carry tokens
+        shown = plugin.url(privacy=True).split("?")[0]  # query values may carry tokens
+        # Privacy rendering keeps the path, where webhooks keep their tokens: show its start.
+        head, slash, path = shown.partition("://")[2].partition("/")
+        return shown.split("://")[0] + f"://{head}" + ("/…" if path.strip("/") else slash)
     return f"{url.split('://', 1)[0]}://…" if "://" in url else "<invalid url>"
 
 

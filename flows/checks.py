@@ -10,6 +10,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+_SQLITE_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+
+
+def config_exposure(path: Path) -> str | None:
+    """Why the config file's permissions expose secrets written in it (with the fix), or None."""
+    import tomllib
+
+    from flows.config_checks import exposure_problem, inline_secrets
+
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        mode = path.stat().st_mode
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None  # loading the config reports these
+    return exposure_problem(str(path), mode, inline_secrets(raw))
+
 
 def channel_problem(url: str) -> str | None:
     """Why apprise cannot use this channel URL (its own reason, secrets masked), or None."""
@@ -91,8 +107,57 @@ def _sqlite_problem(path: Path) -> str | None:
                 connection.close()
         except sqlite3.Error as exc:
             return f"cannot open {path}: {exc}"
-        return None
+        return sqlite_file_problem(path)
     parent = next(p for p in path.absolute().parents if p.exists())
     if not (parent.is_dir() and os.access(parent, os.W_OK | os.X_OK)):
         return f"cannot create {path}: {parent} is not a writable directory"
+    return None
+
+
+def storage_problem(url: str) -> str | None:
+    """Before a run: why its SQLite file cannot be used (damaged, read-only), or None. Cheap,
+    changes nothing, and answers before Prefect starts; PostgreSQL is left to the run."""
+    from storage.db import sqlite_file
+
+    path = sqlite_file(url)
+    return sqlite_file_problem(path) if path is not None and path.is_file() else None
+
+
+def sqlite_file_problem(path: Path) -> str | None:
+    """Why an existing SQLite file cannot be used: damaged (quick_check) or not writable here."""
+    from storage.db import DatabaseUnusable, check_integrity, make_engine
+
+    engine = make_engine(f"sqlite:///{path.absolute()}")  # connects only if asked to
+    try:
+        check_integrity(engine, full=False)
+    except DatabaseUnusable as exc:
+        return str(exc)
+    finally:
+        engine.dispose()
+    return _sqlite_write_problem(path)
+
+
+def _sqlite_write_problem(path: Path) -> str | None:
+    """Why SQLite could not write this file here (read-only file, folder or mount), or None."""
+    from storage.db import read_only, storage_error
+
+    url = f"sqlite:///{path.absolute()}"
+    # SQLite opens a file it may not write read-only and fails only at the first write, so
+    # ask the system first (a read-only mount refuses root too); the folder takes -wal/-shm.
+    if not os.access(path, os.W_OK) or not os.access(path.absolute().parent, os.W_OK):
+        return read_only(url)
+    try:
+        # Takes the write lock and lets it go: fails on a read-only file, folder or mount,
+        # and writes nothing (opening may add the -wal and -shm files SQLite keeps anyway).
+        connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=0)
+        try:
+            connection.isolation_level = None
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("ROLLBACK")
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _SQLITE_BUSY:
+            return None  # another run holds the write lock: this one will wait its turn
+        return storage_error(exc, url) or f"cannot write {path}: {exc}"
     return None

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from flows.cli_feed import feed_app
-from flows.cli_options import ConfigOption, JsonOption, json_line, load_or_exit
+from flows.cli_options import ConfigOption, JsonOption, database_exit, json_line, load_or_exit
 from flows.cli_rules import config_rule_failures, rules_app
 from flows.cli_stored import stored
 
@@ -60,6 +60,9 @@ def check(
     connect: Annotated[
         bool, typer.Option("--connect", help="Also connect to the database (or its file)")
     ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse on warnings too (secrets others can read)")
+    ] = False,
 ) -> None:
     """Validate a config and say precisely what is wrong (exit 2 if anything is)."""
     from flows.checks import channel_problem, database_problem
@@ -73,6 +76,8 @@ def check(
     if connect and (problem := database_problem(cfg.database)):
         problems.append(f"{path}: database: {problem}")
     problems += [f"{path}: rule test: {failure.text()}" for failure in config_rule_failures(cfg)]
+    if exposure := _warn_exposure(path, as_error=strict):
+        problems.append(exposure)
     if problems:
         typer.echo("\n".join(f"error: {p}" for p in problems), err=True)
         raise typer.Exit(2)
@@ -89,6 +94,7 @@ def run(
 ) -> None:
     """Run one monitoring cycle now and print a short summary."""
     path, _ = load_or_exit(config)
+    _warn_exposure(path)
     summary = _run_cycle(path)
     typer.echo(json_line(asdict(summary)) if as_json else summary.text())
     if summary.nothing_fetched:  # every outlet failed: the cycle monitored nothing
@@ -96,24 +102,42 @@ def run(
         raise typer.Exit(1)
 
 
+def _warn_exposure(path: Path, as_error: bool = False) -> str | None:
+    """Warn on stderr when the config file lets others read secrets written in it; as an error
+    (returned, for `check --strict` to refuse) when `as_error`."""
+    from flows.checks import config_exposure
+
+    problem = config_exposure(path)
+    if problem and as_error:
+        return problem
+    if problem:
+        typer.echo(f"warning: {problem}", err=True)
+    return None
+
+
 def _run_cycle(path: Path):  # -> RunSummary; imported lazily so `check` stays fast
     from sqlalchemy.exc import SQLAlchemyError
 
-    from flows.monitor import CycleFailed, monitor
+    from flows.checks import storage_problem
+    from flows.config import load_config
 
-    if problem := prefect_problem():
+    database = load_config(path).database
+    # A damaged or read-only SQLite file is refused before Prefect starts, changing nothing.
+    if problem := storage_problem(database) or prefect_problem():
         typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(1)
+    from flows.console import quiet_storage_tracebacks
+    from flows.monitor import CycleFailed, monitor
+    from storage.db import DatabaseUnusable
+
     try:
-        return monitor(config_path=str(path))
+        with quiet_storage_tracebacks(database):
+            return monitor(config_path=str(path))
     except CycleFailed as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    except SQLAlchemyError as exc:
-        # The driver's message can quote the URL; print only the error class and its reason.
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        typer.echo(f"error: database unavailable: {type(exc).__name__}: {reason}", err=True)
-        raise typer.Exit(1) from None
+    except (SQLAlchemyError, DatabaseUnusable) as exc:
+        database_exit(exc, database)
 
 
 def prefect_problem() -> str | None:
@@ -135,6 +159,7 @@ def prefect_problem() -> str | None:
 def serve(config: ConfigOption = None) -> None:
     """Run the cycle and the maintenance on the config's cron schedules (Ctrl-C stops)."""
     path, cfg = load_or_exit(config)
+    _warn_exposure(path)
     parameters = {"config_path": str(path.resolve())}
     if os.environ.get("PREFECT_API_URL"):
         from prefect import serve as prefect_serve
@@ -174,10 +199,25 @@ def maintain(config: ConfigOption = None) -> None:
 
 
 def _maintain(path: Path) -> None:
-    from flows.maintenance import maintenance
+    from sqlalchemy.exc import SQLAlchemyError
 
-    pruned = maintenance(config_path=str(path))
-    typer.echo(f"retention: deleted {pruned.versions} old versions, {pruned.raw_pages} raw pages")
+    from flows.config import load_config
+    from flows.console import quiet_storage_tracebacks
+    from flows.maintenance import maintenance
+    from storage.db import DatabaseUnusable, sqlite_file
+
+    database = load_config(path).database
+    if problem := prefect_problem():
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(1)
+    try:
+        with quiet_storage_tracebacks(database):
+            pruned = maintenance(config_path=str(path))
+    except (SQLAlchemyError, DatabaseUnusable) as exc:
+        database_exit(exc, database)
+    checked = "integrity: ok; " if sqlite_file(database) else ""  # PostgreSQL checks itself
+    typer.echo(f"{checked}retention: deleted {pruned.versions} old versions,"
+               f" {pruned.raw_pages} raw pages")  # fmt: skip
 
 
 @app.command()

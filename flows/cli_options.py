@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, TypeVar
 
 import typer
 
@@ -51,15 +51,32 @@ def query(config: Path | None, fetch: Callable[[Session], T]) -> T:
 
 def with_engine(config: Path | None, work: Callable[[Config, Engine], T]) -> T:
     """Run `work` with the config and an engine on its migrated database, then dispose."""
-    from storage.db import make_engine, migrate
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.db import DatabaseUnusable, make_engine, migrate
 
     _, cfg = load_or_exit(config)
     engine = make_engine(cfg.database)
     try:
         migrate(engine)
         return work(cfg, engine)
+    except (SQLAlchemyError, DatabaseUnusable) as exc:
+        database_exit(exc, cfg.database)
     finally:
         engine.dispose()
+
+
+def database_exit(exc: Exception, database: str) -> NoReturn:
+    """Exit 1 saying which database failed and why (what to do when the database is at fault)."""
+    from storage.db import storage_error
+
+    # The driver's message can quote the URL; print only the error class and its reason.
+    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    message = storage_error(exc, database) or (
+        f"database unavailable: {type(exc).__name__}: {reason}"
+    )
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1) from None
 
 
 def json_line(data: dict[str, Any]) -> str:

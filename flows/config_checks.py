@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 # The drivers storage.db.make_engine can use (a bare postgresql:// or postgres:// means psycopg).
 _DRIVERS = {"sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg"}
 _DATABASE_FORMS = "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"
+_EXPOSED = 0o077  # any permission for the group or others
 
 
 def database_url_problem(url: str) -> str | None:
@@ -28,6 +29,50 @@ def database_url_problem(url: str) -> str | None:
     if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
         return "an in-memory SQLite database keeps nothing between runs; give a file path"
     return None
+
+
+def inline_secrets(raw: dict[str, Any]) -> list[str]:
+    """The keys of a config as written (before ${VAR} expansion) that hold a secret inline: every
+    channel URL (apprise URLs carry tokens and passwords) and a database URL's password."""
+    from sqlalchemy.engine import make_url
+
+    channels = raw.get("channels")
+    keys = [
+        f"channels.{name}"
+        for name, url in (channels.items() if isinstance(channels, dict) else ())
+        if isinstance(url, str) and "${" not in url
+    ]
+    database = raw.get("database")
+    if isinstance(database, str) and "${" not in database:
+        try:
+            if make_url(database).password:
+                keys.append("database (its password)")
+        except Exception:  # an unreadable URL is reported by validation
+            pass
+    return keys
+
+
+def exposure_problem(path: str, mode: int, secrets: list[str]) -> str | None:
+    """Why a config file's permissions expose the secrets it holds inline, and the fix; None
+    when it holds none or only its owner may read and write it."""
+    if not secrets or not mode & _EXPOSED:
+        return None
+    return (
+        f"{path} holds secrets inline ({', '.join(secrets)}) and is open to {_open_to(mode)}"
+        f" (mode {mode & 0o777:04o}): run `chmod 600 {path}`, or move them into environment"
+        " variables (write ${VAR} in the file)"
+    )
+
+
+def _open_to(mode: int) -> str:
+    """Who besides the owner may use a file, e.g. "group (read) and others (read)"."""
+    kinds = (("read", 4), ("write", 2), ("execute", 1))
+    parts = []
+    for who, shift in (("group", 3), ("others", 0)):
+        allowed = [kind for kind, bit in kinds if mode >> shift & bit]
+        if allowed:
+            parts.append(f"{who} ({'/'.join(allowed)})")
+    return " and ".join(parts)
 
 
 def describe(exc: ValidationError, source: str, root: type[BaseModel]) -> list[str]:

@@ -35,3 +35,41 @@ def prefect_console(verbose: bool) -> Iterator[None]:
         for handler, level in zip(handlers, saved_levels, strict=True):
             handler.setLevel(level)
         os.environ.pop(_CONSOLE_LEVEL_ENV, None)
+
+
+@contextmanager
+def quiet_storage_tracebacks(database: str) -> Iterator[None]:
+    """Within the block, a failure the database itself causes (full, read-only, damaged) shows
+    on the terminal as Prefect's one line, without its traceback: the CLI explains it after."""
+    from prefect.logging.configuration import ensure_logging_setup
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    ensure_logging_setup()
+    handlers = [h for h in logging.getLogger().handlers if isinstance(h, PrefectConsoleHandler)]
+    filters = [(handler, _NoStorageTraceback(handler, database)) for handler in handlers]
+    for handler, quiet in filters:
+        handler.addFilter(quiet)
+    try:
+        yield
+    finally:
+        for handler, quiet in filters:
+            handler.removeFilter(quiet)
+
+
+class _NoStorageTraceback(logging.Filter):
+    """Shows a record about a storage failure on its handler without the traceback."""
+
+    def __init__(self, handler: logging.Handler, database: str) -> None:
+        super().__init__()
+        self.handler, self.database = handler, database
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from storage.db import storage_error
+
+        error = record.exc_info[1] if record.exc_info else None
+        if error is None or not storage_error(error, self.database):
+            return True
+        # A copy, so the handlers after this one (the API's: the dashboard) keep the traceback.
+        line = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
+        self.handler.handle(line)
+        return False

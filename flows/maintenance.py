@@ -1,4 +1,5 @@
-"""The maintenance flow: apply the configured retention to stored versions and raw pages."""
+"""The maintenance flow: check a SQLite file's integrity in full, then apply the configured
+retention to stored versions and raw pages."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from flows.config import DEFAULT_CONFIG, Retention, load_config
 from flows.tasks import prepare_database, utcnow
-from storage.db import write_engine
+from storage.db import check_integrity, write_engine
 from storage.retention import Pruned, prune_raw_html, prune_versions
 
 
@@ -34,12 +35,21 @@ def apply_retention(engine: Engine, retention: Retention) -> Pruned:
     return Pruned(versions=versions, raw_pages=raw_pages)
 
 
+@task(cache_policy=NO_CACHE)
+def verify_integrity(engine: Engine) -> None:
+    """SQLite's full integrity_check (every index against its table); DatabaseUnusable if the
+    file is damaged, before retention deletes anything. PostgreSQL checks itself."""
+    check_integrity(engine, full=True)
+
+
 @flow(name="newswatch-maintenance")
 def maintenance(config_path: str = DEFAULT_CONFIG) -> Pruned:
-    """Apply the config's retention once (scheduled daily by `serve` and prefect.yaml)."""
+    """Check the database, then apply the config's retention once (scheduled daily by `serve`
+    and prefect.yaml)."""
     config = load_config(config_path)
     engine = prepare_database(config.database)
     try:
+        verify_integrity(engine)
         pruned = apply_retention(engine, config.retention)
     finally:
         engine.dispose()

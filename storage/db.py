@@ -1,4 +1,5 @@
-"""Database plumbing: engines for SQLite and PostgreSQL, migrations, masked URLs."""
+"""Database plumbing: engines for SQLite and PostgreSQL, migrations, masked URLs, and what to
+tell the operator when the database itself is at fault (damaged, full, read-only)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 _BEGIN_IMMEDIATE = "newswatch_begin_immediate"
 # Any constant bigint: PostgreSQL advisory locks are keyed by number, database-wide.
 MIGRATION_LOCK_KEY = 0x6E657773_77617463  # "newswatc"
+# Start-up runs SQLite's quick_check (it reads every page) only up to this size; a bigger file
+# gets its check from `newswatch maintain`, which always runs the full integrity_check.
+QUICK_CHECK_MAX_BYTES = 2 * 1024**3
+_PROBLEM_LINES = 3  # of SQLite's integrity report, in a message
+
+
+class DatabaseUnusable(Exception):
+    """The database cannot be used as it is; the message names it, the cause and what to do."""
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -118,7 +127,9 @@ def alembic_config() -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to the latest revision; safe to run every start-up."""
+    """Bring the schema up to the latest revision; safe to run every start-up. A damaged SQLite
+    file raises DatabaseUnusable before anything is written to it."""
+    check_integrity(engine, full=False)
     config = alembic_config()
     log.info("migrating database %s", mask_url(engine.url))
     with write_engine(engine).begin() as connection:
@@ -140,3 +151,103 @@ def dialect_insert(session: Session, table: Any) -> Any:
     if name == "sqlite":
         return sqlite.insert(table)
     raise NotImplementedError(f"unsupported database dialect: {name}")
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL, in-memory or URI-style databases)."""
+    parsed = normalize_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    return None if database.startswith("file:") else Path(database).expanduser()
+
+
+def integrity_problem(path: Path, full: bool = False) -> str | None:
+    """SQLite's own report on a damaged file (quick_check, or integrity_check when `full`),
+    read through a read-only connection; None when the file is sound, absent or unreadable."""
+    if not path.is_file():
+        return None
+    pragma = "integrity_check" if full else "quick_check"
+    try:
+        connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None  # cannot even open it: the engine reports why, with the right cause
+    try:
+        rows = [row[0] for row in connection.execute(f"PRAGMA {pragma}({_PROBLEM_LINES})")]
+    except sqlite3.OperationalError:
+        return None  # locked, unreadable, a read-only folder: not damage
+    except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
+        return str(exc)
+    finally:
+        connection.close()
+    if rows == ["ok"]:
+        return None
+    lines = [line for row in rows for line in row.splitlines() if not line.startswith("***")]
+    return "; ".join(lines[:_PROBLEM_LINES])
+
+
+def check_integrity(engine: Engine, full: bool) -> None:
+    """Raise DatabaseUnusable if the engine's SQLite file is damaged (start-up: quick_check up
+    to QUICK_CHECK_MAX_BYTES; `full`: integrity_check at any size). PostgreSQL checks itself."""
+    path = sqlite_file(engine.url)
+    if path is None or not path.is_file():
+        return
+    if not full and path.stat().st_size > QUICK_CHECK_MAX_BYTES:
+        log.info("%s is too big to check at every start: `newswatch maintain` checks it", path)
+        return
+    if problem := integrity_problem(path, full=full):
+        raise DatabaseUnusable(damaged(path, problem))
+
+
+def damaged(path: Path, problem: str) -> str:
+    """What to tell the operator about a damaged SQLite file (left untouched for forensics)."""
+    return (
+        f"database {path} is damaged (SQLite reports: {problem}). newswatch changed nothing in"
+        f" it. Restore it from a backup, or recover what SQLite can (`sqlite3 {path} .recover"
+        f" | sqlite3 recovered.db`) and point `database` at the result; moving it aside starts"
+        " afresh (every stored article and alert state is lost)."
+    )
+
+
+# SQLite primary result codes (the low byte of an extended code) and PostgreSQL SQLSTATEs.
+_SQLITE_READONLY, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 8, 11, 13, 14
+_SQLITE_NOTADB = 26
+_PG_DISK_FULL, _PG_READ_ONLY = ("53100",), ("25006",)
+
+
+def read_only(url: str | URL) -> str:
+    """What to tell the operator about a database newswatch may read but not write."""
+    path = sqlite_file(url)
+    what = "the file and its folder (SQLite adds -wal and -shm files beside it)" if path else "it"
+    return (
+        f"database {path or mask_url(url)} is read-only here: newswatch must be able to write"
+        f" {what}; nothing was stored."
+    )
+
+
+def storage_error(exc: BaseException, url: str | URL) -> str | None:
+    """One line on a failure the database itself causes (full disk, read-only, damaged, cannot
+    open): which database, the cause and what to do; None for any other error."""
+    if isinstance(exc, DatabaseUnusable):
+        return str(exc)
+    cause = getattr(exc, "orig", None) or exc
+    path = sqlite_file(url)
+    where = str(path) if path else mask_url(url)
+    code = getattr(cause, "sqlite_errorcode", None)
+    sqlstate = getattr(cause, "sqlstate", None)
+    if (code is not None and code & 0xFF == _SQLITE_FULL) or sqlstate in _PG_DISK_FULL:
+        return (
+            f"database {where}: the disk is full (or the database reached its size limit);"
+            " the write in progress was rolled back and nothing stored before is lost."
+            " Free space and run again: what this run did not store is fetched again."
+        )
+    if (code is not None and code & 0xFF == _SQLITE_READONLY) or sqlstate in _PG_READ_ONLY:
+        return read_only(url)
+    if code is not None and code & 0xFF == _SQLITE_CANTOPEN and path is not None:
+        return (
+            f"database {where} cannot be opened for writing: check that the file and its folder"
+            " exist and that newswatch's user may write both (SQLite adds -wal and -shm files)."
+        )
+    if code is not None and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB) and path:
+        return damaged(path, str(cause).splitlines()[0])
+    return None

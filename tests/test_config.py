@@ -59,6 +59,21 @@ BAD_CASES = {
         GOOD.replace('allow = "/news/"', 'allow = "/news/"\nexclude = ["div.ok", "div[data-x"]'),
         "outlets[0].exclude[1]: invalid CSS selector 'div[data-x'",
     ),
+    # A 400-deep query parsed, then crashed the run while matching (RecursionError); a
+    # 3000-deep one crashed `check` itself.
+    "query nested too deeply": (
+        GOOD.replace("'(Russia OR Kremlin) AND Syria'", "'" + "(" * 400 + "Syr" + ")" * 400 + "'"),
+        "watchlists[0].query: invalid query in watchlist 'syria': nested more than 20 levels deep"
+        " at position 21",
+    ),
+    "NOTs nested too deeply": (
+        GOOD.replace("'(Russia OR Kremlin) AND Syria'", "'" + "NOT " * 2000 + "Syria'"),
+        "watchlists[0].query: invalid query in watchlist 'syria': nested more than 20 levels deep",
+    ),
+    "minus signs nested too deeply": (
+        GOOD.replace("'(Russia OR Kremlin) AND Syria'", "'" + "-" * 3000 + "Syria'"),
+        "watchlists[0].query: invalid query in watchlist 'syria': nested more than 20 levels deep",
+    ),
     "bad XPath exclude": (
         GOOD.replace('allow = "/news/"', 'allow = "/news/"\nexclude = ["//aside[@data-ad"]'),
         "outlets[0].exclude[0]: invalid XPath '//aside[@data-ad'",
@@ -126,3 +141,13 @@ def test_health_notices_go_to_named_channels(tmp_path: Path) -> None:
     assert load_config(write(tmp_path, GOOD), env={"TOKEN": "t"}).health.notify == []
     text = GOOD + '[health]\nnotify = ["newsroom"]\n'
     assert load_config(write(tmp_path, text), env={"TOKEN": "t"}).health.notify == ["newsroom"]
+
+
+def test_the_deepest_query_allowed_still_matches(tmp_path: Path) -> None:
+    from alerts.query import MAX_DEPTH, match, parse_query
+
+    deepest = "(" * (MAX_DEPTH - 1) + "Syria" + ")" * (MAX_DEPTH - 1) + " -Moscow"
+    text = GOOD.replace("'(Russia OR Kremlin) AND Syria'", f"'{deepest}'")
+    query = parse_query(load_config(write(tmp_path, text), env={"TOKEN": "x"}).watchlists[0].query)
+    assert match(query, "Kremlin", "talks on Syria") is not None
+    assert match(query, "Kremlin", "Moscow talks on Syria") is None
