@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,9 @@ from flows.cli_feed import feed_app
 from flows.cli_options import ConfigOption, JsonOption, database_exit, json_line, load_or_exit
 from flows.cli_rules import config_rule_failures, rules_app
 from flows.cli_stored import stored
+
+if TYPE_CHECKING:
+    from flows.config import Config
 
 app = typer.Typer(help="Monitor news outlets and alert on watchlist matches.", no_args_is_help=True)
 app.add_typer(stored)  # articles, alerts, versions, outlets, reclean
@@ -65,14 +68,10 @@ def check(
     ] = False,
 ) -> None:
     """Validate a config and say precisely what is wrong (exit 2 if anything is)."""
-    from flows.checks import channel_problem, database_problem
+    from flows.checks import database_problem
 
     path, cfg = load_or_exit(config)
-    problems = [
-        f"{path}: channels.{name}: {problem}"
-        for name, url in cfg.channels.items()
-        if (problem := channel_problem(url))
-    ]
+    problems = _channel_problems(path, cfg)
     if connect and (problem := database_problem(cfg.database)):
         problems.append(f"{path}: database: {problem}")
     problems += [f"{path}: rule test: {failure.text()}" for failure in config_rule_failures(cfg)]
@@ -93,13 +92,32 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="The summary as one JSON object")] = False,
 ) -> None:
     """Run one monitoring cycle now and print a short summary."""
-    path, _ = load_or_exit(config)
+    path, cfg = load_or_exit(config)
+    _refuse_unusable_channels(path, cfg)
     _warn_exposure(path)
     summary = _run_cycle(path)
     typer.echo(json_line(asdict(summary)) if as_json else summary.text())
     if summary.nothing_fetched:  # every outlet failed: the cycle monitored nothing
         typer.echo("error: no outlet could be fetched (see the failures above)", err=True)
         raise typer.Exit(1)
+
+
+def _channel_problems(path: Path, cfg: Config) -> list[str]:
+    """Each channel URL apprise cannot use, with its reason (secrets masked)."""
+    from flows.checks import channel_problem
+
+    return [
+        f"{path}: channels.{name}: {problem}"
+        for name, url in cfg.channels.items()
+        if (problem := channel_problem(url))
+    ]
+
+
+def _refuse_unusable_channels(path: Path, cfg: Config) -> None:
+    """Exit 2 before anything runs when a channel URL is unusable: its alerts could never go."""
+    if problems := _channel_problems(path, cfg):
+        typer.echo("\n".join(f"error: {p}" for p in problems), err=True)
+        raise typer.Exit(2)
 
 
 def _warn_exposure(path: Path, as_error: bool = False) -> str | None:
@@ -159,6 +177,7 @@ def prefect_problem() -> str | None:
 def serve(config: ConfigOption = None) -> None:
     """Run the cycle and the maintenance on the config's cron schedules (Ctrl-C stops)."""
     path, cfg = load_or_exit(config)
+    _refuse_unusable_channels(path, cfg)
     _warn_exposure(path)
     parameters = {"config_path": str(path.resolve())}
     if os.environ.get("PREFECT_API_URL"):

@@ -43,12 +43,16 @@ def test_check_and_run_refuse_a_broken_config_with_exit_2(tmp_path: Path) -> Non
         assert "watchlists[1].query: invalid query" in result.output
 
 
-def test_check_names_an_unusable_channel(tmp_path: Path) -> None:
-    path = write_config(tmp_path, "sqlite:///x")
-    path.write_text(path.read_text().replace("json://127.0.0.1:9/hook", "bogus://u:pw@h"))
-    result = runner.invoke(app, ["check", "--config", str(path)])
+@pytest.mark.parametrize("command", ["check", "run"])
+@pytest.mark.parametrize("url", ["bogus://u:pw@h", "slack://T1/B2/pw@not a token!"])
+def test_check_and_run_name_an_unusable_channel(tmp_path: Path, command: str, url: str) -> None:
+    database = tmp_path / "x.db"
+    path = write_config(tmp_path, f"sqlite:///{database}")
+    path.write_text(path.read_text().replace("json://127.0.0.1:9/hook", url))
+    result = runner.invoke(app, [command, "--config", str(path)])
     assert result.exit_code == 2
     assert "channels.desk" in result.output and "pw@" not in result.output
+    assert not database.exists()  # refused before anything ran
 
 
 def test_articles_and_versions_list_what_is_stored(tmp_path: Path, database_url: str) -> None:
