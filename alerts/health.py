@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from alerts.backoff import ChannelHealth
-from alerts.blockpage import is_block_page
+from spiders.blockpage import is_block_page
 
 OK, FAILING, SILENT, DEGRADED = "ok", "failing", "silent", "degraded"
 DEAD = "dead"  # an alert channel delivery gave up on (alerts.backoff)

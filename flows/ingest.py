@@ -9,10 +9,10 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from alerts.blockpage import is_block_page
 from alerts.matcher import Article, Match, Watchlists
 from alerts.query import Query
 from flows.config import Watchlist
+from spiders.blockpage import is_block_page
 from spiders.items import ArticleRecord
 from storage.articles import ArticleChange, upsert_article
 from storage.boilerplate import strip
