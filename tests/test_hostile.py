@@ -415,6 +415,12 @@ def _articles(hostile: HostileCrawl, key: str) -> list[Any]:
     return [record for record in hostile.result.records if record.outlet == name]
 
 
+# Requests 1 s apart arrive at the test server up to a few tens of milliseconds closer when the
+# machine is loaded (0.944 s was seen on 2 busy cores); without the delay they are milliseconds
+# apart, so this margin still tells a kept delay from a lost one.
+SPACED = 0.8
+
+
 def _gaps(hostile: HostileCrawl, key: str) -> list[float]:
     times = [hit.at for hit in hostile.site.hits(key)]
     return [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
@@ -506,7 +512,7 @@ def test_text_in_wrong_or_missing_charsets_still_becomes_articles(hostile: Hosti
 
 def test_crawl_delay_spaces_requests(hostile: HostileCrawl):
     assert len(hostile.site.hits("polite")) == 5  # robots.txt, the feed, three articles
-    assert min(_gaps(hostile, "polite")) >= 0.95
+    assert min(_gaps(hostile, "polite")) >= SPACED
 
 
 def test_outlet_delay_and_concurrency_apply_to_its_host(hostile: HostileCrawl):
@@ -529,7 +535,7 @@ def test_long_retry_after_leaves_the_host_alone_and_says_until_when(hostile: Hos
 def test_short_retry_after_is_waited_out(hostile: HostileCrawl):
     assert hostile.stats["newswatch/Pause/retry_after_waits"] == 2
     first, second = hostile.site.hits("pause", "/news/brief-pause-story")
-    assert second.at - first.at >= 0.95
+    assert second.at - first.at >= SPACED
 
 
 # The pure parts -------------------------------------------------------------------------------
