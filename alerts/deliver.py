@@ -28,7 +28,7 @@ from alerts.route import (
     next_slot,
     route,
 )  # fmt: skip
-from alerts.turn import ChannelReport, Turn, dead_notice, sender
+from alerts.turn import ChannelReport, Turn, sender
 from storage.channels import load_health, pending_by_channel, save_health
 from storage.db import write_engine
 from storage.digests import (
@@ -107,26 +107,10 @@ def deliver_pending(
         for r in reports
     ]  # fmt: skip
     for report in reports:
-        if report.died:
-            _tell_operators(report, channels, policy.operators)
+        if report.died:  # the operator's notice is the health step's (durable, with recovery)
+            log.error(report.notice())
     return DeliveryReport(sent_by_outlet=sent, failed=sum(r.failed for r in reports),
                           channels=tuple(reports))  # fmt: skip
-
-
-def _tell_operators(report: ChannelReport, channels: Mapping[str, str],
-                    operators: tuple[str, ...]) -> None:  # fmt: skip
-    """Tell the operator once that a channel turned dead: logged, and sent to each of the
-    [health] notify channels but the dead one (best effort: its state stays listed)."""
-    log.error(report.notice())
-    message = dead_notice(report)
-    for name in operators:
-        if name == report.channel or name not in channels:
-            continue
-        try:
-            send_message, _ = sender(make_notifier(channels[name]), channels[name])
-        except ChannelError:
-            continue
-        send_message(message)
 
 
 def _next_digest(policy: ChannelPolicy, oldest: datetime | None,

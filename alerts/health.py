@@ -129,8 +129,10 @@ def channel_health(stored: ChannelHealth | None, previous: str) -> Health:
     it has no failures (a send went through, or its URL changed), else as before."""
     if stored is not None and stored.dead_since is not None:
         error = f"; last error: {stored.last_error}" if stored.last_error else ""
+        retry = f"`newswatch alerts retry --channel {stored.channel}`"
         return Health(DEAD, f"delivery gave up after {stored.failures} failed sends; its alerts "
-                            f"wait until its URL is fixed in the config{error}")  # fmt: skip
+                            f"wait until its URL is fixed in the config, or {retry} once it is "
+                            f"back{error}")  # fmt: skip
     if stored is None or stored.failures == 0:
         return Health(OK)
     return Health(previous)  # failing, not dead: neither news nor a recovery yet

@@ -43,7 +43,6 @@ class DeliveryPolicy:
     channels: dict[str, ChannelPolicy] = field(default_factory=dict)
     modes: dict[tuple[str, str], Mode] = field(default_factory=dict)  # (watchlist, channel)
     always_alone: frozenset[str] = frozenset()  # watchlists never capped nor digested
-    operators: tuple[str, ...] = ()  # channels told once when another channel turns dead
     templates: tuple[tuple[str, str], ...] = ()  # (bundled name, the user's file) to use instead
 
     def for_channel(self, channel: str) -> ChannelPolicy:

@@ -141,19 +141,6 @@ class Turn:
                              error=error, digested=self.digested, died=self.died)  # fmt: skip
 
 
-def dead_notice(report: ChannelReport) -> AlertMessage:
-    """The one message telling the operator a channel was given up on, and what to do."""
-    title = f"[newswatch] Channel {report.channel} is dead: {report.pending} alerts kept"
-    body = (
-        f"Channel {report.channel} failed on every try for hours and is no longer sent to.\n"
-        f"Last error: {report.error or 'unknown'}\n"
-        f"{report.pending} alerts stay pending. Fix its URL in the config (a changed URL is "
-        f"tried afresh), or run `newswatch alerts retry --channel {report.channel}` once "
-        "the receiver is back."
-    )
-    return AlertMessage(title, body, key=f"channel dead|{report.channel}")
-
-
 def sender(notifier: Apprise, url: str) -> tuple[Callable[[AlertMessage], Delivery], Kind]:
     """A function sending one message to this channel (errors masked), and the channel's kind."""
 

@@ -40,7 +40,6 @@ def delivery_policy(config: Config) -> DeliveryPolicy:
     }
     return DeliveryPolicy(default=base, channels=channels, modes=modes,
                           always_alone=POLICY.always_alone,
-                          operators=tuple(config.health.notify),
                           templates=tuple((OVERRIDABLE[key], path) for key, path
                                           in sorted(config.alerts.templates.items())))  # fmt: skip
 

@@ -52,9 +52,10 @@ def desk_state(engine: Engine) -> tuple[str, str]:
     return row.state, row.reason
 
 
-def test_a_dead_channel_is_noticed_once_and_its_recovery_once(engine: Engine) -> None:
+@pytest.mark.parametrize("status", [404, 410])  # a removed webhook: permanent
+def test_a_dead_channel_is_noticed_once_and_its_recovery_once(engine: Engine, status: int) -> None:
     with AlertReceiver() as gone, AlertReceiver() as ops, AlertReceiver() as fixed:
-        gone.status = 404  # a removed webhook: permanent, dead after 12 h of failures
+        gone.status = status  # dead after 12 h of failures
         cfg = config(gone.url, ops.url)
         url = "https://gazette.example/news/1"
         story = ArticleRecord(url=url, fetched_url=url, outlet="Gazette", title="Syria talks",
@@ -68,7 +69,8 @@ def test_a_dead_channel_is_noticed_once_and_its_recovery_once(engine: Engine) ->
         cycle(engine, cfg, 14)  # the next health step reads it dead
         assert notices(ops) == ["channel desk is dead"]
         state, reason = desk_state(engine)
-        assert state == DEAD and "404" in reason and "fix" in reason
+        assert state == DEAD and str(status) in reason and "fix" in reason
+        assert "newswatch alerts retry --channel desk" in reason
         cycle(engine, cfg, 15)
         cycle(engine, cfg, 16)
         assert len(notices(ops)) == 1 and gone.posts == 3  # dead: neither tried nor re-noticed
