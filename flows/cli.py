@@ -85,15 +85,20 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="The summary as one JSON object")] = False,
 ) -> None:
     """Run one monitoring cycle now and print a short summary."""
+    from flows.lease import RunSkipped
+
     path, _ = load_or_exit(config)
     summary = _run_cycle(path)
+    if isinstance(summary, RunSkipped):  # another run holds the lease: not a failure
+        typer.echo(json_line(summary.as_json()) if as_json else summary.text())
+        return
     typer.echo(json_line(asdict(summary)) if as_json else summary.text())
     if summary.nothing_fetched:  # every outlet failed: the cycle monitored nothing
         typer.echo("error: no outlet could be fetched (see the failures above)", err=True)
         raise typer.Exit(1)
 
 
-def _run_cycle(path: Path):  # -> RunSummary; imported lazily so `check` stays fast
+def _run_cycle(path: Path):  # -> RunSummary | RunSkipped; imported lazily so `check` stays fast
     from sqlalchemy.exc import SQLAlchemyError
 
     from flows.monitor import CycleFailed, monitor

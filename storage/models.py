@@ -272,3 +272,15 @@ def story_key(watchlist: str, story_id: int, channel: str, kind: str = "new") ->
 def health_key(event_key: str, channel: str) -> str:
     """The outbox key of a health notice: one per outlet state change and channel, ever."""
     return f"outlet health|{event_key}|{channel}"
+
+
+class RunLease(Base):
+    """The one-run-at-a-time lease: which run holds the cycle, since when, and until when."""
+
+    __tablename__ = "run_lease"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)  # "cycle"
+    run: Mapped[int]  # counts the runs that took the lease: the number a skipped run names
+    owner: Mapped[str] = mapped_column(Text)  # host and pid of the holder
+    acquired_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # renewed while the holder lives; a dead one's lapses

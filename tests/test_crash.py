@@ -43,9 +43,10 @@ class Stored:
 
 
 def start_run(
-    config: Path, log: Path, extra_env: Mapping[str, str] | None = None
+    config: Path, log: Path, extra_env: Mapping[str, str] | None = None, *args: str
 ) -> subprocess.Popen[bytes]:
-    """Start `newswatch run --config` as a real process, with fault-injection variables if any."""
+    """Start `newswatch run --config` as a real process, with fault-injection variables if any
+    and more `run` options."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("NEWSWATCH_")}
     env.update(OFFLINE_ENV)
     env.update(extra_env or {})
@@ -53,7 +54,7 @@ def start_run(
         # A log file, not a pipe: a SIGKILLed run orphans its temporary Prefect server, which
         # would hold a pipe open. Its own session lets `finish` reap that orphan.
         return subprocess.Popen(
-            [NEWSWATCH, "run", "--config", str(config)],
+            [NEWSWATCH, "run", "--config", str(config), *args],
             env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
