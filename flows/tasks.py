@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -16,18 +16,13 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from alerts.health import extraction_signs
-from alerts.query import parse_query
 from flows.config import Config, Outlet
-from flows.crawl import CrawlResult, run_crawl
+from flows.crawl import CrawlError, CrawlResult, start_crawl
 from flows.deliver import DeliveryReport, deliver_pending
-from flows.faults import crash_point
-from flows.ingest import ingest, story_order
 from flows.report import RunSummary, stories_markdown
+from flows.store import Batcher, Store, store_all
 from spiders.items import ArticleRecord
-from spiders.pages import load_page
-from storage.articles import known_urls
-from storage.boilerplate import fingerprints
+from storage.articles import articles_by_outlet, known_urls
 from storage.db import make_engine, mask_url, migrate, write_engine
 from storage.fetches import (
     Conditional,
@@ -37,9 +32,7 @@ from storage.fetches import (
     record_fetches,
     source_validators,
 )
-from storage.learned import learn_boilerplate
 from storage.outbox import stories_alerted_since
-from storage.stories import catch_up, load_stories, lock_stories
 
 KEEP_CRAWL_DIRS = 10
 _BACKOFF_KINDS = ("http_429", "http_503", "backoff")
@@ -74,6 +67,7 @@ class CrawlPlan:
     validators: list[Conditional]  # of feeds, sitemaps and pages fetched before
     revisits: list[Conditional]  # known articles due to be fetched again
     backed_off: dict[str, datetime] = field(default_factory=dict)  # outlet -> left alone until
+    stored: dict[str, int] = field(default_factory=dict)  # outlet -> articles stored before
 
 
 @task(cache_policy=NO_CACHE)
@@ -89,58 +83,57 @@ def plan_crawl(engine: Engine, outlets: list[Outlet]) -> CrawlPlan:
         revisits = due_revisits(session, names, now)
         validators = source_validators(session, names, now)
         known = known_urls(session, names) - {r.url for r in revisits}
+        stored = articles_by_outlet(session, names)
     for name, until in backed_off.items():
         get_run_logger().info("%s asked to be left alone until %s: skipped", name, until)
-    return CrawlPlan(active, known, validators, revisits, backed_off)
+    return CrawlPlan(active, known, validators, revisits, backed_off, stored)
 
 
-@task(retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def crawl_outlets(config: Config, plan: CrawlPlan, workdir: Path, shards: int) -> CrawlResult:
-    """Discover and fetch new articles of the outlets in `shards` crawl subprocesses."""
-    result = run_crawl(
+@dataclass(frozen=True)
+class StreamedCrawl:
+    """A crawl stored while it ran: its result (None if it failed), what storing did, why it
+    failed."""
+
+    crawl: CrawlResult | None
+    changes: dict[str, Counter]
+    error: str | None = None
+
+
+@task(cache_policy=NO_CACHE)
+def crawl_and_store_streamed(
+    engine: Engine, config: Config, plan: CrawlPlan, workdir: Path, shards: int
+) -> StreamedCrawl:
+    """Crawl the outlets in `shards` subprocesses and store their records, batch by batch,
+    while they crawl; a failed crawl keeps what was stored before it failed."""
+    running = start_crawl(
         plan.outlets, plan.known, config.crawl, workdir, shards=shards,
         validators=plan.validators, revisits=plan.revisits,
     )  # fmt: skip
+    store = Store(engine, config, running.pages_dir)
+    try:
+        store_all(store, running.chunks(), Batcher(dict(plan.stored)))
+    except CrawlError as exc:
+        return StreamedCrawl(None, dict(store.counts), str(exc))
+    finally:
+        running.stop()
+    result = running.result()
     get_run_logger().info(
-        "crawl finished (%s): %d articles, log %s",
-        result.finish_reason, len(result.records), result.log_file,
+        "crawl finished (%s): %d articles stored, log %s", result.finish_reason,
+        sum(c["new"] + c["updated"] + c["unchanged"] for c in store.counts.values()),
+        result.log_file,
     )  # fmt: skip
-    return result
+    return StreamedCrawl(result, dict(store.counts))
 
 
 @task(cache_policy=NO_CACHE)
 def store_and_match(
     engine: Engine, config: Config, records: list[ArticleRecord], pages: Path | None = None
 ) -> dict[str, Counter]:
-    """Learn each outlet's boilerplate, then store each article (stripped of it) in its story
-    with the alerts it owes, one transaction each; count by outlet. `pages` holds the crawl's
-    raw pages (spiders.pages), kept with new versions for re-cleaning."""
-    queries = {w.name: parse_query(w.query) for w in config.watchlists}
-    counts: dict[str, Counter] = defaultdict(Counter)
-    writer = write_engine(engine)  # on SQLite, wait for the write lock at BEGIN
-    started = utcnow()
-    since = started - timedelta(days=config.stories.window_days)
-    samples = {record.url: fingerprints(record.text) for record in records}
-    with Session(writer) as session, session.begin():
-        lock_stories(session)  # one learner per outlet at a time, as for stories
-        learned = learn_boilerplate(session, records, samples, started)
-        stories = load_stories(session, since)
-    for record in sorted(records, key=lambda r: story_order(r, started)):
-        raw_html = load_page(pages, record.url) if pages else None
-        with Session(writer) as session, session.begin():
-            lock_stories(session)
-            catch_up(session, stories, since)  # copies other runs stored meanwhile
-            result = ingest(
-                session, record, config.watchlists, queries, stories, utcnow(),
-                boilerplate=learned.get(record.outlet, ()),
-                sentence_fingerprints=samples[record.url], raw_html=raw_html,
-            )  # fmt: skip
-        crash_point("mid_store")  # fault injection for tests: dies after the first commit
-        counts[record.outlet][result.kind] += 1
-        counts[record.outlet]["matched"] += bool(result.matched)
-        counts[record.outlet]["also_covered"] += bool(result.also_covered)
-        counts[record.outlet].update(extraction_signs(record.title, record.text))  # health
-    return counts
+    """Store records crawled before (all of them: one batch per outlet once warm), with the
+    alerts they owe; count by outlet."""
+    store = Store(engine, config, pages)
+    store_all(store, [records], Batcher({}))
+    return dict(store.counts)
 
 
 @task(cache_policy=NO_CACHE)

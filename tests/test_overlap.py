@@ -29,8 +29,8 @@ def test_a_run_overlapping_another_is_skipped_and_the_first_completes(
         hold = tmp_path / "hold"
         hold.mkdir()
 
-        # The first run holds the lease and is held after its crawl; the second starts then.
-        first = start_run(config, tmp_path / "first.log", {HOLD_ENV: "after_crawl",
+        # The first run holds the lease and is held after storing; the second starts then.
+        first = start_run(config, tmp_path / "first.log", {HOLD_ENV: "after_store",
                                                             HOLD_DIR_ENV: str(hold)})  # fmt: skip
         assert wait_for_holds(hold, [first]) == 1, (tmp_path / "first.log").read_text()
         second = start_run(config, tmp_path / "second.log", None, "--json")

@@ -171,6 +171,7 @@ def summarize(cycle: CycleResult) -> dict[str, Any]:
         "server_cpu": cycle.server_cpu,
         "peak_total_mb": m.memory.total_bytes / report.MB,
         "peak_largest_mb": m.memory.largest_bytes / report.MB,
+        "peak_flow_mb": m.memory.root_bytes / report.MB,
         "largest_name": m.memory.largest_name, "processes": m.memory.most_processes,
         "crawl": asdict(cycle.crawl) if cycle.crawl else None, "phases": cycle.phases,
     }  # fmt: skip

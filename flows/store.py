@@ -1,0 +1,129 @@
+"""Store a crawl's records as they stream in: in batches, each one transaction under the story
+lock, with the outlets' boilerplate relearned from the batch and the outlets' history."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from alerts.health import extraction_signs
+from alerts.query import Query, parse_query
+from flows.config import Config
+from flows.faults import crash_point
+from flows.ingest import ingest, story_order
+from spiders.items import ArticleRecord
+from spiders.pages import load_page
+from storage.boilerplate import DEFAULT_RULES, fingerprints
+from storage.db import write_engine
+from storage.learned import learn_boilerplate
+from storage.stories import Stories, catch_up, load_stories, lock_stories
+
+BATCH_SIZE = 200  # articles per transaction: one commit, one story lock, one relearning
+BATCH_SECONDS = 2.0  # a slow crawl's records wait no longer than this to be stored
+# An outlet's records wait until it has this many articles (stored and waiting) or the crawl
+# ends: its boilerplate is learned from as many articles as learning looks at, never from the
+# first few that happened to arrive (a cold run would otherwise store and alert on appeals).
+LEARNING_WINDOW = DEFAULT_RULES.window
+
+Counts = dict[str, Counter]
+
+
+@dataclass
+class Batcher:
+    """Records waiting to be stored, released in batches (pure: the caller gives the clock)."""
+
+    stored: dict[str, int]  # outlet -> articles stored (before the run, and since)
+    size: int = BATCH_SIZE
+    seconds: float = BATCH_SECONDS
+    warm_at: int = LEARNING_WINDOW
+    waiting: dict[str, list[ArticleRecord]] = field(default_factory=dict)
+    oldest: float | None = None  # when the oldest waiting record came
+
+    def add(self, records: Iterable[ArticleRecord], now: float) -> None:
+        """Queue records by outlet."""
+        for record in records:
+            self.waiting.setdefault(record.outlet, []).append(record)
+            if self.oldest is None:
+                self.oldest = now
+
+    def take(self, now: float, final: bool = False) -> list[ArticleRecord]:
+        """The next batch, or [] while it is not due: every waiting record of the outlets with
+        enough articles to learn from, once there are `size` of them or the oldest waited
+        `seconds`; everything left when `final`."""
+        ready = [o for o, rs in self.waiting.items() if final or self._warm(o, len(rs))]
+        count = sum(len(self.waiting[o]) for o in ready)
+        waited = self.oldest is not None and now - self.oldest >= self.seconds
+        if not count or not (final or count >= self.size or waited):
+            return []
+        batch = []
+        for outlet in ready:
+            records = self.waiting.pop(outlet)
+            self.stored[outlet] = self.stored.get(outlet, 0) + len(records)
+            batch += records
+        self.oldest = now if self.waiting else None
+        return batch
+
+    def _warm(self, outlet: str, waiting: int) -> bool:
+        return self.stored.get(outlet, 0) + waiting >= self.warm_at
+
+
+class Store:
+    """Stores batches of one crawl's records: the run's story index and watchlists, kept."""
+
+    def __init__(self, engine: Engine, config: Config, pages: Path | None) -> None:
+        self.writer = write_engine(engine)  # on SQLite, wait for the write lock at BEGIN
+        self.config, self.pages = config, pages
+        self.queries: Mapping[str, Query] = {
+            w.name: parse_query(w.query) for w in config.watchlists
+        }
+        self.since = _utcnow() - timedelta(days=config.stories.window_days)
+        self.counts: Counts = defaultdict(Counter)
+        with Session(self.writer) as session, session.begin():
+            lock_stories(session)
+            self.stories: Stories = load_stories(session, self.since)
+
+    def batch(self, records: list[ArticleRecord]) -> None:
+        """Relearn the batch's outlets' boilerplate, then store each article (stripped of it)
+        in its story with the alerts it owes: all in one transaction."""
+        started = _utcnow()
+        samples = {record.url: fingerprints(record.text) for record in records}
+        ordered = sorted(records, key=lambda r: story_order(r, started))
+        raw = {r.url: load_page(self.pages, r.url) for r in ordered} if self.pages else {}
+        with Session(self.writer) as session, session.begin():
+            lock_stories(session)  # one learner per outlet at a time, as for stories
+            catch_up(session, self.stories, self.since)  # copies other runs stored meanwhile
+            learned = learn_boilerplate(session, records, samples, started)
+            for record in ordered:
+                result = ingest(
+                    session, record, self.config.watchlists, self.queries, self.stories,
+                    _utcnow(), boilerplate=learned.get(record.outlet, ()),
+                    sentence_fingerprints=samples[record.url], raw_html=raw.get(record.url),
+                )  # fmt: skip
+                counts = self.counts[record.outlet]
+                counts[result.kind] += 1
+                counts["matched"] += bool(result.matched)
+                counts["also_covered"] += bool(result.also_covered)
+                counts.update(extraction_signs(record.title, record.text))  # for health
+                crash_point("mid_store")  # fault injection for tests: dies before the commit
+
+
+def store_all(store: Store, chunks: Iterable[list[ArticleRecord]], batcher: Batcher) -> None:
+    """Store records as they come (`chunks`, from a running crawl), in the batches `batcher`
+    makes of them."""
+    for chunk in chunks:
+        batcher.add(chunk, time.monotonic())
+        if batch := batcher.take(time.monotonic()):
+            store.batch(batch)
+    while batch := batcher.take(time.monotonic(), final=True):
+        store.batch(batch)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
