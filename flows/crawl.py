@@ -170,32 +170,26 @@ class RunningCrawl:
         has ended; each article once. Raises CrawlError when a shard outlives the budget."""
         deadline = time.monotonic() + self._budget
         tails = [JsonLinesTail(job.items) for job in self._jobs]
-        seen: set[str] = set()  # an article reachable from two shards is stored once
+        seen: set[str] = set()
         try:
             while True:
                 running = [p.poll() is None for p in self._processes]
-                chunk = []
-                for tail in tails:
-                    for data in tail.read():
-                        record = ArticleRecord.from_dict(data)
-                        if record.url not in seen:
-                            seen.add(record.url)
-                            chunk.append(record)
+                chunk = _new_records(tails, seen)
                 yield chunk
-                if not any(running):  # read after they ended: nothing more can come
-                    return
-                if time.monotonic() > deadline:
+                if not any(running) and all(tail.at_end for tail in tails):
+                    return  # read to the end after they ended: nothing more can come
+                if any(running) and time.monotonic() > deadline:
                     job = self._jobs[running.index(True)]
                     raise CrawlError(
                         f"crawl shard {job.index} still running after {self._budget:g}s: "
                         f"killed\n{_tail(job)}"
                     )
-                if not chunk:
+                if not chunk and any(running):
                     time.sleep(poll_seconds)
         finally:
-            self.stop()
+            self.close()
 
-    def stop(self) -> None:
+    def close(self) -> None:
         """Kill whatever shard still runs (a timeout, or the reader gave up)."""
         for process in self._processes:
             if process.poll() is None:
@@ -214,8 +208,9 @@ class JsonLinesTail:
         self.path = path
         self._offset = 0
         self._partial = b""  # a line still being written
+        self.at_end = False  # the last read reached the end of what was written
 
-    def read(self, limit: int = READ_BYTES) -> Iterator[dict[str, Any]]:
+    def read(self, limit: int = READ_BYTES) -> list[dict[str, Any]]:
         """Decoded objects of the lines completed since the last call (at most `limit` bytes
         read per call, so memory stays bounded however far the writer is ahead)."""
         try:
@@ -223,12 +218,24 @@ class JsonLinesTail:
                 file.seek(self._offset)
                 data = file.read(limit)
         except FileNotFoundError:  # the shard has not written its first record yet
-            return
+            self.at_end = True
+            return []
+        self.at_end = len(data) < limit
         self._offset += len(data)
         *lines, self._partial = (self._partial + data).split(b"\n")
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def _new_records(tails: list[JsonLinesTail], seen: set[str]) -> list[ArticleRecord]:
+    """The records the tails have for us, each article once (one reachable from two shards)."""
+    found = []
+    for tail in tails:
+        for data in tail.read():
+            record = ArticleRecord.from_dict(data)
+            if record.url not in seen:
+                seen.add(record.url)
+                found.append(record)
+    return found
 
 
 def shard_outlets(outlets: Sequence[T], shard: int, shards: int) -> list[T]:

@@ -32,7 +32,6 @@ from alerts.notify import (
     scrub_secrets,
     send,
 )
-from flows.faults import crash_point
 from storage.channels import load_health, pending_by_channel, save_health
 from storage.outbox import PendingAlert, claim_pending, mark_failed, mark_sent, pending_channels
 
@@ -238,8 +237,6 @@ def _deliver_one(engine: Engine, alert: PendingAlert, turn: _Turn,
         else:
             mark_failed(session, alert.alert_id, outcome.error or "unknown error", at)
         turn.settle(session, outcome, at)
-    if outcome.ok:
-        crash_point("mid_delivery")
     return outcome.ok
 
 

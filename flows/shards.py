@@ -16,14 +16,10 @@ from sqlalchemy import Engine
 
 from flows.config import DEFAULT_CONFIG, Config, Outlet, load_config
 from flows.crawl import OutletCrawlStats, shard_outlets
-from flows.faults import crash_point, hold_point
-from flows.tasks import (
-    crawl_and_store_streamed,
-    crawl_dir,
-    plan_crawl,
-    prepare_database,
-    remember_fetches,
-)
+from flows.fetches import remember_fetches
+from flows.gather import crawl_dir, plan_crawl
+from flows.store import crawl_and_store_streamed
+from flows.tasks import prepare_database
 
 
 @dataclass(frozen=True)
@@ -54,8 +50,6 @@ def crawl_and_store(
         get_run_logger().error("crawl failed: %s", streamed.error)
         return ShardOutcome(changes=streamed.changes, crawl_error=streamed.error,
                             backed_off=plan.backed_off)  # fmt: skip
-    hold_point("after_store")  # test hooks: line overlapping runs up here, or crash
-    crash_point("after_store")
     crawl = streamed.crawl
     remember_fetches(engine, crawl)
     responses = Counter(fetch.outlet for fetch in crawl.fetches)

@@ -1,22 +1,27 @@
-"""Store a crawl's records as they stream in: in batches, each one transaction under the story
-lock, with the outlets' boilerplate relearned from the batch and the outlets' history."""
+"""Crawl and store, streamed: the crawl's records are stored as they come, in batches, each one
+transaction under the story lock, with the outlets' boilerplate relearned from the batch and
+the outlets' history."""
 
 from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from alerts.health import extraction_signs
 from alerts.query import Query, parse_query
 from flows.config import Config
-from flows.faults import crash_point
+from flows.crawl import CrawlError, CrawlResult, start_crawl
+from flows.gather import CrawlPlan
 from flows.ingest import ingest, story_order
 from spiders.items import ArticleRecord
 from spiders.pages import load_page
@@ -111,7 +116,6 @@ class Store:
                 counts["matched"] += bool(result.matched)
                 counts["also_covered"] += bool(result.also_covered)
                 counts.update(extraction_signs(record.title, record.text))  # for health
-                crash_point("mid_store")  # fault injection for tests: dies before the commit
 
 
 def store_all(store: Store, chunks: Iterable[list[ArticleRecord]], batcher: Batcher) -> None:
@@ -123,6 +127,56 @@ def store_all(store: Store, chunks: Iterable[list[ArticleRecord]], batcher: Batc
             store.batch(batch)
     while batch := batcher.take(time.monotonic(), final=True):
         store.batch(batch)
+
+
+@dataclass(frozen=True)
+class StreamedCrawl:
+    """A crawl stored while it ran: its result (None if it failed), what storing did, why it
+    failed."""
+
+    crawl: CrawlResult | None
+    changes: dict[str, Counter]
+    error: str | None = None
+
+
+@task(cache_policy=NO_CACHE)
+def crawl_and_store_streamed(
+    engine: Engine, config: Config, plan: CrawlPlan, workdir: Path, shards: int
+) -> StreamedCrawl:
+    """Crawl the outlets in `shards` subprocesses and store their records, batch by batch,
+    while they crawl; a failed crawl keeps what was stored before it failed."""
+    batcher = Batcher(dict(plan.stored))
+    error = None
+    with closing(start_crawl(
+        plan.outlets, plan.known, config.crawl, workdir, shards=shards,
+        validators=plan.validators, revisits=plan.revisits,
+    )) as running:  # fmt: skip
+        store = Store(engine, config, running.pages_dir)
+        try:
+            store_all(store, running.chunks(), batcher)
+        except CrawlError as exc:  # a shard hung and was killed: what was found is still stored
+            error = str(exc)
+            store_all(store, [], batcher)
+    if error:
+        return StreamedCrawl(None, dict(store.counts), error)
+    result = running.result()
+    get_run_logger().info(
+        "crawl finished (%s): %d articles stored, log %s", result.finish_reason,
+        sum(c["new"] + c["updated"] + c["unchanged"] for c in store.counts.values()),
+        result.log_file,
+    )  # fmt: skip
+    return StreamedCrawl(result, dict(store.counts))
+
+
+@task(cache_policy=NO_CACHE)
+def store_and_match(
+    engine: Engine, config: Config, records: list[ArticleRecord], pages: Path | None = None
+) -> dict[str, Counter]:
+    """Store records crawled before (all of them: one batch per outlet once warm), with the
+    alerts they owe; count by outlet."""
+    store = Store(engine, config, pages)
+    store_all(store, [records], Batcher({}))
+    return dict(store.counts)
 
 
 def _utcnow() -> datetime:

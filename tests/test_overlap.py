@@ -10,11 +10,11 @@ from pathlib import Path
 from threading import Barrier
 
 from alembic.script import ScriptDirectory
+from faulty_run import HOLD_DIR_ENV, HOLD_ENV, RELEASE_FILE
 from sqlalchemy import text
 from test_crash import RUN_TIMEOUT, assert_complete, finish, start_run, write_config
 
 from flows.demo_site import DemoSite
-from flows.faults import HOLD_DIR_ENV, HOLD_ENV, RELEASE_FILE
 from flows.receiver import AlertReceiver
 from storage.db import VERSION_TABLE, alembic_config, make_engine, migrate
 

@@ -55,17 +55,17 @@ def test_a_slow_crawl_is_stored_after_the_wait_and_the_rest_at_the_end() -> None
 def test_tail_reads_only_complete_lines_as_they_are_written(tmp_path: Path) -> None:
     path = tmp_path / "items.jsonl"
     tail = JsonLinesTail(path)
-    assert list(tail.read()) == []  # not written yet
+    assert tail.read() == [] and tail.at_end  # not written yet
     first, second = json.dumps({"n": 1}), json.dumps({"n": 2})
     with path.open("w") as out:
         out.write(first + "\n" + second[:4])
         out.flush()
-        assert list(tail.read()) == [{"n": 1}]
+        assert tail.read() == [{"n": 1}]
         out.write(second[4:] + "\n")
         out.flush()
-        assert list(tail.read(limit=3)) == []  # a bounded read ends mid-line: kept for later
-        assert list(tail.read()) == [{"n": 2}]
-    assert list(tail.read()) == []
+        assert tail.read(limit=3) == [] and not tail.at_end  # bounded: ends mid-line, kept
+        assert tail.read() == [{"n": 2}] and tail.at_end
+    assert tail.read() == []
 
 
 def test_batches_commit_apart_and_share_one_story_index(engine: Engine) -> None:
