@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -86,9 +87,12 @@ def run(
 ) -> None:
     """Run one monitoring cycle now and print a short summary."""
     from flows.lease import RunSkipped
+    from flows.progress import live_progress
 
-    path, _ = load_or_exit(config)
-    summary = _run_cycle(path)
+    path, cfg = load_or_exit(config)
+    # Live progress only for a person at a terminal; scripts get the summary alone.
+    with live_progress(sys.stderr.isatty() and not as_json, len(cfg.outlets)):
+        summary = _run_cycle(path)
     if isinstance(summary, RunSkipped):  # another run holds the lease: not a failure
         typer.echo(json_line(summary.as_json()) if as_json else summary.text())
         return

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from alerts.health import extraction_signs
 from alerts.query import Query, parse_query
+from flows import progress
 from flows.config import Config
 from flows.crawl import CrawlError, CrawlResult, start_crawl
 from flows.gather import CrawlPlan
@@ -121,12 +122,17 @@ class Store:
 def store_all(store: Store, chunks: Iterable[list[ArticleRecord]], batcher: Batcher) -> None:
     """Store records as they come (`chunks`, from a running crawl), in the batches `batcher`
     makes of them."""
+    cleaned = 0
     for chunk in chunks:
+        cleaned += len(chunk)
         batcher.add(chunk, time.monotonic())
         if batch := batcher.take(time.monotonic()):
             store.batch(batch)
+        if chunk:
+            progress.report(store.counts, cleaned)
     while batch := batcher.take(time.monotonic(), final=True):
         store.batch(batch)
+        progress.report(store.counts, cleaned)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ stored one transaction each with one story index, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from test_stories import WIRE, article, wire_copy
 
 from flows.config import Config
 from flows.crawl import JsonLinesTail
+from flows.progress import progress_line, watching
 from flows.store import Batcher, Store, store_all
 from spiders.items import ArticleRecord
 from storage.models import Alert, Article
@@ -85,3 +88,19 @@ def test_batches_commit_apart_and_share_one_story_index(engine: Engine) -> None:
     assert len({stories[c.url] for c in copies}) == 1
     assert alerts == 2  # one for the wire story, one for the other story
     assert sum(c["new"] for c in store.counts.values()) == 5
+
+
+def test_whoever_watches_hears_each_stored_batch(engine: Engine) -> None:
+    heard: list[tuple[int, int]] = []
+    recent = datetime.now(UTC) - timedelta(hours=1)
+    copies = [wire_copy(n, f"Outlet {n}", published_at=recent) for n in range(3)]
+
+    def listen(counts: Mapping[str, Counter], cleaned: int) -> None:
+        heard.append((sum(c["new"] for c in counts.values()), cleaned))
+
+    with watching(listen):
+        store_all(Store(engine, CONFIG, pages=None), [copies[:2], [], copies[2:]],
+                  Batcher({}, size=2, seconds=3600, warm_at=0))  # fmt: skip
+    assert heard == [(2, 2), (2, 3), (3, 3)]  # after each chunk that came, and the last batch
+    line = progress_line({"Outlet 0": Counter(new=2, matched=1)}, 5, outlets=4)
+    assert line == "cleaned 5 · stored 2 (2 new, 0 updated) · alerts for 1 · outlets 1/4"
