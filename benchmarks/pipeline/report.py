@@ -63,7 +63,7 @@ def update_docs(path: Path, section: str) -> None:
         text.rstrip() + "\n\n" + body
     )  # fmt: skip
     for heading in PLACEHOLDERS:
-        if not re.search(rf"^{re.escape(heading)}$", text, flags=re.M):
+        if not re.search(rf"^{re.escape(heading)}\b", text, flags=re.M):  # "(…)" may follow
             text = text.rstrip() + f"\n\n{heading}\n\n(to be measured)\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text.rstrip() + "\n", encoding="utf-8")
