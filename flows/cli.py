@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -92,10 +93,18 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="The summary as one JSON object")] = False,
 ) -> None:
     """Run one monitoring cycle now and print a short summary."""
+    from flows.lease import RunSkipped
+    from flows.progress import live_progress
+
     path, cfg = load_or_exit(config)
     _refuse_unusable_channels(path, cfg)
     _warn_exposure(path)
-    summary = _run_cycle(path)
+    # Live progress only for a person at a terminal; scripts get the summary alone.
+    with live_progress(sys.stderr.isatty() and not as_json, len(cfg.outlets)):
+        summary = _run_cycle(path)
+    if isinstance(summary, RunSkipped):  # another run holds the lease: not a failure
+        typer.echo(json_line(summary.as_json()) if as_json else summary.text())
+        return
     typer.echo(json_line(asdict(summary)) if as_json else summary.text())
     if summary.nothing_fetched:  # every outlet failed: the cycle monitored nothing
         typer.echo("error: no outlet could be fetched (see the failures above)", err=True)
@@ -133,7 +142,7 @@ def _warn_exposure(path: Path, as_error: bool = False) -> str | None:
     return None
 
 
-def _run_cycle(path: Path):  # -> RunSummary; imported lazily so `check` stays fast
+def _run_cycle(path: Path):  # -> RunSummary | RunSkipped; imported lazily so `check` stays fast
     from sqlalchemy.exc import SQLAlchemyError
 
     from flows.checks import storage_problem

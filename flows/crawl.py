@@ -10,8 +10,8 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -28,6 +28,8 @@ T = TypeVar("T")
 # Scrapy closes itself (keeping what it has) at this share of the wall-clock budget; the kill
 # at the full budget is only for a crawl that hangs.
 _GRACEFUL_SHARE = 0.8
+POLL_SECONDS = 0.2  # how often the records files are looked at while nothing new came
+READ_BYTES = 4 * 1024 * 1024  # read per shard and look: the flow never slurps a whole file
 _LOG_TAIL_LINES = 30
 _COUNTS = (
     "discovered", "fetched", "articles", "not_article", "failed", "not_modified", "revisited",
@@ -67,7 +69,8 @@ class OutletCrawlStats:
 
 @dataclass(frozen=True)
 class CrawlResult:
-    """The records of one crawl, its per-outlet stats and where its log is."""
+    """What one crawl did: its per-outlet stats, responses and log (and, from run_crawl, its
+    records; a streamed crawl hands its records over while it runs)."""
 
     records: list[ArticleRecord]
     outlets: dict[str, OutletCrawlStats]
@@ -75,7 +78,7 @@ class CrawlResult:
     finish_reason: str  # "finished" unless a shard stopped early (e.g. "closespider_timeout")
     log_file: Path
     # Each record's fetched page, for spiders.pages.load_page(pages_dir, record.url); kept
-    # out of the records, which are all held in memory.
+    # out of the records, which travel through memory.
     pages_dir: Path | None = None
 
 
@@ -103,7 +106,23 @@ def run_crawl(
     validators: Sequence[Conditional] = (),
     revisits: Sequence[Conditional] = (),
 ) -> CrawlResult:
-    """Crawl outlets in `shards` parallel subprocesses, skipping known URLs; judge by stats.
+    """Crawl outlets to the end and return every record with the stats (tests, small crawls;
+    the cycle streams through `start_crawl` instead)."""
+    crawl = start_crawl(outlets, known_urls, settings, workdir, shards, validators, revisits)
+    records = [record for chunk in crawl.chunks() for record in chunk]
+    return replace(crawl.result(), records=records)
+
+
+def start_crawl(
+    outlets: Sequence[Outlet],
+    known_urls: Collection[str],
+    settings: Crawl,
+    workdir: Path,
+    shards: int = 1,
+    validators: Sequence[Conditional] = (),
+    revisits: Sequence[Conditional] = (),
+) -> RunningCrawl:
+    """Start crawling outlets in `shards` parallel subprocesses, skipping known URLs.
 
     `validators` are sent with requests for those URLs (feeds, sitemaps, pages); `revisits` are
     known articles due to be fetched again, with validators or without (a full fetch)."""
@@ -129,8 +148,94 @@ def run_crawl(
     count = max(1, min(shards, len(entries)))
     jobs = [_shard(workdir, i, shard_outlets(entries, i, count)) for i in range(count)]
     processes = [_spawn(job, known, conditional, pages, settings) for job in jobs]
-    _wait_all(jobs, processes, settings.timeout_seconds)
-    return _merge(jobs, workdir, pages)
+    return RunningCrawl(jobs, processes, workdir, pages, settings.timeout_seconds)
+
+
+class RunningCrawl:
+    """Crawl subprocesses at work: their records as they are written, then their stats."""
+
+    def __init__(
+        self,
+        jobs: list[_Shard],
+        processes: list[subprocess.Popen[bytes]],
+        workdir: Path,
+        pages: Path,
+        budget: float,
+    ) -> None:
+        self._jobs, self._processes = jobs, processes
+        self.workdir, self.pages_dir, self._budget = workdir, pages, budget
+
+    def chunks(self, poll_seconds: float = POLL_SECONDS) -> Iterator[list[ArticleRecord]]:
+        """The records the shards wrote since the last chunk (often none), until every shard
+        has ended; each article once. Raises CrawlError when a shard outlives the budget."""
+        deadline = time.monotonic() + self._budget
+        tails = [JsonLinesTail(job.items) for job in self._jobs]
+        seen: set[str] = set()
+        try:
+            while True:
+                running = [p.poll() is None for p in self._processes]
+                chunk = _new_records(tails, seen)
+                yield chunk
+                if not any(running) and all(tail.at_end for tail in tails):
+                    return  # read to the end after they ended: nothing more can come
+                if any(running) and time.monotonic() > deadline:
+                    job = self._jobs[running.index(True)]
+                    raise CrawlError(
+                        f"crawl shard {job.index} still running after {self._budget:g}s: "
+                        f"killed\n{_tail(job)}"
+                    )
+                if not chunk and any(running):
+                    time.sleep(poll_seconds)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Kill whatever shard still runs (a timeout, or the reader gave up)."""
+        for process in self._processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+    def result(self) -> CrawlResult:
+        """Stats, responses and log of the ended crawl (its records went through `chunks`)."""
+        return _merge(self._jobs, self.workdir, self.pages_dir)
+
+
+class JsonLinesTail:
+    """The complete JSON lines another process has appended to a file since the last read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._offset = 0
+        self._partial = b""  # a line still being written
+        self.at_end = False  # the last read reached the end of what was written
+
+    def read(self, limit: int = READ_BYTES) -> list[dict[str, Any]]:
+        """Decoded objects of the lines completed since the last call (at most `limit` bytes
+        read per call, so memory stays bounded however far the writer is ahead)."""
+        try:
+            with self.path.open("rb") as file:
+                file.seek(self._offset)
+                data = file.read(limit)
+        except FileNotFoundError:  # the shard has not written its first record yet
+            self.at_end = True
+            return []
+        self.at_end = len(data) < limit
+        self._offset += len(data)
+        *lines, self._partial = (self._partial + data).split(b"\n")
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def _new_records(tails: list[JsonLinesTail], seen: set[str]) -> list[ArticleRecord]:
+    """The records the tails have for us, each article once (one reachable from two shards)."""
+    found = []
+    for tail in tails:
+        for data in tail.read():
+            record = ArticleRecord.from_dict(data)
+            if record.url not in seen:
+                seen.add(record.url)
+                found.append(record)
+    return found
 
 
 def shard_outlets(outlets: Sequence[T], shard: int, shards: int) -> list[T]:
@@ -214,26 +319,7 @@ def _spawn(
             raise CrawlError(f"cannot start the crawl subprocess: {exc}") from exc
 
 
-def _wait_all(jobs: list[_Shard], processes: list[subprocess.Popen[bytes]], budget: float) -> None:
-    deadline = time.monotonic() + budget
-    try:
-        for job, process in zip(jobs, processes, strict=True):
-            try:
-                process.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                raise CrawlError(
-                    f"crawl shard {job.index} still running after {budget:g}s: killed\n"
-                    + _tail(job)
-                ) from None
-    finally:
-        for process in processes:  # on a timeout, no shard may outlive the run
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-
-
 def _merge(jobs: list[_Shard], workdir: Path, pages: Path) -> CrawlResult:
-    records: dict[str, ArticleRecord] = {}
     outlets: dict[str, OutletCrawlStats] = {}
     fetches: list[Fetch] = []
     reasons = []
@@ -241,12 +327,10 @@ def _merge(jobs: list[_Shard], workdir: Path, pages: Path) -> CrawlResult:
         stats = _read_stats(job)
         reasons.append(str(stats.get("finish_reason", "unknown")))
         outlets.update({o["name"]: _outlet_stats(stats, o["name"]) for o in job.outlets})
-        for record in _read_items(job.items):
-            records.setdefault(record.url, record)  # one article reachable from two shards
         fetches += _read_fetches(job.fetches)
     unusual = [reason for reason in reasons if reason != "finished"]
     return CrawlResult(
-        records=list(records.values()),
+        records=[],
         outlets=outlets,
         fetches=fetches,
         finish_reason=unusual[0] if unusual else "finished",
@@ -276,13 +360,6 @@ def _outlet_stats(stats: dict[str, Any], name: str) -> OutletCrawlStats:
         **counts, errors=errors, backoff_until=datetime.fromisoformat(backoff) if backoff else None,
         failures=samples,
     )  # fmt: skip
-
-
-def _read_items(path: Path) -> list[ArticleRecord]:
-    if not path.exists():  # no items at all
-        return []
-    with path.open(encoding="utf-8") as lines:
-        return [ArticleRecord.from_dict(json.loads(line)) for line in lines if line.strip()]
 
 
 def _read_fetches(path: Path) -> list[Fetch]:

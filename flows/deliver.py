@@ -1,31 +1,17 @@
-"""The delivery step as the flow composes it: the config's delivery policy, and the outbox
-loop of alerts.deliver with the flow's crash point for fault tests."""
+"""The delivery step as the flow composes it: the config's delivery policy for the outbox loop
+of alerts.deliver."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import datetime, time, timedelta
-from typing import Any
+from datetime import time, timedelta
 
-from sqlalchemy import Engine
-
-from alerts.deliver import POLICY, ChannelReport, DeliveryReport
-from alerts.deliver import deliver_pending as deliver_outbox
+from alerts.deliver import POLICY, ChannelReport, DeliveryReport, deliver_pending
 from alerts.message import OVERRIDABLE
 from alerts.route import ChannelPolicy, DeliveryPolicy
 from flows.config import ChannelDelivery, Config
-from flows.faults import crash_point
 
 __all__ = ["ChannelReport", "DeliveryReport", "deliver_pending", "delivery_policy"]
-
-
-def deliver_pending(
-    engine: Engine, channels: Mapping[str, str], now: Callable[[], datetime], **options: Any
-) -> DeliveryReport:
-    """alerts.deliver.deliver_pending, dying at the `mid_delivery` crash point when asked."""
-    return deliver_outbox(engine, channels, now, after_send=lambda: crash_point("mid_delivery"),
-                          **options)  # fmt: skip
 
 
 def delivery_policy(config: Config) -> DeliveryPolicy:

@@ -15,16 +15,11 @@ from prefect.runtime import flow_run
 from sqlalchemy import Engine
 
 from flows.config import DEFAULT_CONFIG, Config, Outlet, load_config
-from flows.crawl import CrawlError, OutletCrawlStats, shard_outlets
-from flows.faults import crash_point, hold_point
-from flows.tasks import (
-    crawl_dir,
-    crawl_outlets,
-    plan_crawl,
-    prepare_database,
-    remember_fetches,
-    store_and_match,
-)
+from flows.crawl import OutletCrawlStats, shard_outlets
+from flows.fetches import remember_fetches
+from flows.gather import crawl_dir, plan_crawl
+from flows.store import crawl_and_store_streamed
+from flows.tasks import prepare_database
 
 
 @dataclass(frozen=True)
@@ -47,21 +42,19 @@ def shard_count(config: Config) -> int:
 def crawl_and_store(
     engine: Engine, config: Config, outlets: list[Outlet], workdir: Path, processes: int
 ) -> ShardOutcome:
-    """Crawl the outlets (in `processes` subprocesses), then store and match what was found."""
+    """Crawl the outlets (in `processes` subprocesses) and store and match what they find as
+    they find it; then remember the responses' validators for the next run."""
     plan = plan_crawl(engine, outlets)
-    try:
-        crawl = crawl_outlets(config, plan, workdir, processes)
-    except CrawlError as exc:
-        get_run_logger().error("crawl failed: %s", exc)
-        return ShardOutcome(crawl_error=str(exc), backed_off=plan.backed_off)
-    hold_point("after_crawl")  # test hooks: line overlapping runs up here, or crash
-    crash_point("after_crawl")
-    changes = store_and_match(engine, config, crawl.records, crawl.pages_dir)
-    crash_point("after_store")
+    streamed = crawl_and_store_streamed(engine, config, plan, workdir, processes)
+    if streamed.crawl is None:
+        get_run_logger().error("crawl failed: %s", streamed.error)
+        return ShardOutcome(changes=streamed.changes, crawl_error=streamed.error,
+                            backed_off=plan.backed_off)  # fmt: skip
+    crawl = streamed.crawl
     remember_fetches(engine, crawl)
     responses = Counter(fetch.outlet for fetch in crawl.fetches)
-    return ShardOutcome(outlets=crawl.outlets, changes=changes, backed_off=plan.backed_off,
-                        responses=dict(responses))  # fmt: skip
+    return ShardOutcome(outlets=crawl.outlets, changes=streamed.changes,
+                        backed_off=plan.backed_off, responses=dict(responses))  # fmt: skip
 
 
 def merge_outcomes(outcomes: Iterable[ShardOutcome]) -> ShardOutcome:

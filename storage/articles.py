@@ -116,6 +116,16 @@ def count_articles(session: Session, outlet: str | None = None) -> int:
     return session.scalar(query) or 0
 
 
+def articles_by_outlet(session: Session, outlets: Iterable[str]) -> dict[str, int]:
+    """How many articles each of these outlets has stored (outlets with none are left out)."""
+    query = (
+        select(Article.outlet, func.count(Article.id))
+        .where(Article.outlet.in_(list(outlets)))
+        .group_by(Article.outlet)
+    )
+    return {outlet: count for outlet, count in session.execute(query)}
+
+
 def upsert_article(
     session: Session,
     record: ArticleRecord,

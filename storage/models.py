@@ -148,9 +148,7 @@ class Alert(Base):
         Index("ix_alerts_article_id_watchlist", "article_id", "watchlist"),
         Index("ix_alerts_story_id_watchlist", "story_id", "watchlist"),
         Index("ix_alerts_channel_sent_at", "channel", "sent_at"),  # the hourly cap's count
-        CheckConstraint(
-            "article_id IS NOT NULL OR health_event_id IS NOT NULL", name="subject"
-        ),
+        CheckConstraint("article_id IS NOT NULL OR health_event_id IS NOT NULL", name="subject"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -265,3 +263,14 @@ class ChannelState(Base):
     last_error: Mapped[str | None] = mapped_column(Text)  # masked: never the URL or a secret
     updated_at: Mapped[datetime]
 
+
+class RunLease(Base):
+    """The one-run-at-a-time lease: which run holds the cycle, since when, and until when."""
+
+    __tablename__ = "run_lease"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)  # "cycle"
+    run: Mapped[int]  # counts the runs that took the lease: the number a skipped run names
+    owner: Mapped[str] = mapped_column(Text)  # host and pid of the holder
+    acquired_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # renewed while the holder lives; a dead one's lapses

@@ -26,7 +26,7 @@ ROWS = (
     "warm run: articles fetched with a 200", "fixed cost of a run",
     f"after publish({PUBLISH}) + edit({EDIT}): wall time", "new / updated articles stored",
     "cold run ≥ 0.6 × extraction-only rate", "warm run fetches no unchanged article",
-    "warm run ≤ fixed cost of a run + 2 s", "| store_and_match |", "| crawl_outlets |",
+    "warm run ≤ fixed cost of a run + 2 s", "| crawl_and_store_streamed |",
     "| start-up |", "| cold | ",
     "| cold run: false alerts (article's own text does not match) | ",
     "| after publish + edit: false alerts (article's own text does not match) | ",

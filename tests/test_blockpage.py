@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from flows.config import Config
-from flows.tasks import store_and_match
+from flows.store import store_and_match
 from spiders.blockpage import is_block_page
 from spiders.items import ArticleRecord
 from storage.models import Alert, Article

@@ -17,7 +17,7 @@ from flows.deliver import deliver_pending
 from flows.health import assess_health
 from flows.receiver import AlertReceiver
 from flows.shards import ShardOutcome
-from flows.tasks import store_and_match
+from flows.store import store_and_match
 from spiders.items import ArticleRecord
 from storage.health import channel_overview
 

@@ -17,11 +17,13 @@ from switch_outlet import BLOCKED, FORBIDDEN, OK, SwitchOutlet
 
 from flows.config import Config
 from flows.deliver import deliver_pending
+from flows.fetches import remember_fetches
+from flows.gather import plan_crawl
 from flows.health import assess_health, health_notices_sent
 from flows.receiver import AlertReceiver
 from flows.report import RunSummary, failed_outlets, summarize
 from flows.shards import ShardOutcome
-from flows.tasks import crawl_outlets, plan_crawl, remember_fetches, store_and_match
+from flows.store import crawl_and_store_streamed
 from storage.db import make_engine, migrate
 from storage.models import Article
 
@@ -57,8 +59,10 @@ class Runs:
         config, engine = self.config, self.engine
         with disable_run_logger():  # the tasks' functions, run outside a flow
             plan = plan_crawl.fn(engine, config.outlets)
-            crawl = crawl_outlets.fn(config, plan, self.tmp_path / f"crawl{self.count}", 1)
-            changes = store_and_match.fn(engine, config, crawl.records, crawl.pages_dir)
+            workdir = self.tmp_path / f"crawl{self.count}"
+            streamed = crawl_and_store_streamed.fn(engine, config, plan, workdir, 1)
+            crawl, changes = streamed.crawl, streamed.changes
+            assert crawl is not None, streamed.error
             remember_fetches.fn(engine, crawl)
             responses = dict(Counter(fetch.outlet for fetch in crawl.fetches))
             outcome = ShardOutcome(outlets=crawl.outlets, changes=changes, responses=responses)

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.config import Config
 from flows.reclean import reclean
-from flows.tasks import store_and_match
+from flows.store import store_and_match
 from spiders.items import ArticleRecord
 from spiders.pages import save_page
 from storage.articles import CLEANING_ONLY, article_versions

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import subprocess
 import time
@@ -9,37 +10,58 @@ from pathlib import Path
 from threading import Barrier
 
 from alembic.script import ScriptDirectory
+from faulty_run import HOLD_DIR_ENV, HOLD_ENV, RELEASE_FILE
 from sqlalchemy import text
 from test_crash import RUN_TIMEOUT, assert_complete, finish, start_run, write_config
 
 from flows.demo_site import DemoSite
-from flows.faults import HOLD_DIR_ENV, HOLD_ENV, RELEASE_FILE
 from flows.receiver import AlertReceiver
 from storage.db import VERSION_TABLE, alembic_config, make_engine, migrate
 
 MIGRATORS = 4
 
 
+def test_a_run_overlapping_another_is_skipped_and_the_first_completes(
+    database_url: str, tmp_path: Path
+) -> None:
+    with DemoSite() as site, AlertReceiver() as inbox:
+        config = write_config(tmp_path, database_url, site, inbox)
+        hold = tmp_path / "hold"
+        hold.mkdir()
+
+        # The first run holds the lease and is held after storing; the second starts then.
+        first = start_run(config, tmp_path / "first.log", {HOLD_ENV: "after_store",
+                                                            HOLD_DIR_ENV: str(hold)})  # fmt: skip
+        assert wait_for_holds(hold, [first]) == 1, (tmp_path / "first.log").read_text()
+        second = start_run(config, tmp_path / "second.log", None, "--json")
+        returncode, output = finish(second, tmp_path / "second.log")
+        (hold / RELEASE_FILE).touch()
+        first_code, first_output = finish(first, tmp_path / "first.log")
+
+        assert returncode == 0, output
+        (line,) = [line for line in output.splitlines() if line.startswith("{")]
+        skipped = json.loads(line)
+        assert skipped["skipped"] is True and skipped["active_run"] == 1
+        assert skipped["message"].startswith("skipped: run 1 is active since ")
+        assert first_code == 0, first_output
+        assert "database is locked" not in first_output + output
+        assert_complete(database_url, site, inbox)
+
+
 def test_two_runs_started_together_store_and_alert_once(database_url: str, tmp_path: Path) -> None:
     with DemoSite() as site, AlertReceiver() as inbox:
         config = write_config(tmp_path, database_url, site, inbox)
         logs = [tmp_path / "run-a.log", tmp_path / "run-b.log"]
-        hold = tmp_path / "hold"
-        hold.mkdir()
 
-        # Same moment, same empty database: they race on the migration, then both crawl every
-        # article; held after the crawl until both are there, they race on every article's
-        # transaction and on delivering the same owed alerts.
-        env = {HOLD_ENV: "after_crawl", HOLD_DIR_ENV: str(hold)}
-        processes = [start_run(config, log, env) for log in logs]
-        held = wait_for_holds(hold, processes)
-        (hold / RELEASE_FILE).touch()
+        # Same moment, same empty database: they race on the migration and on the lease; one
+        # runs the cycle, the other says which run is active and exits 0.
+        processes = [start_run(config, log) for log in logs]
         results = [finish(process, log) for process, log in zip(processes, logs, strict=True)]
 
         for returncode, output in results:
             assert returncode == 0, output
             assert "database is locked" not in output
-        assert held == len(processes), "the runs never overlapped after the crawl"
+        assert sum("skipped: run 1 is active since" in output for _, output in results) <= 1
         assert_complete(database_url, site, inbox)
 
 

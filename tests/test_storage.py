@@ -43,6 +43,7 @@ TABLES = {
     "fetch_state",
     "channel_state",
     "outlet_state",
+    "run_lease",
     "outlet_runs",
     "outlet_health",
     "learned_boilerplate",

@@ -56,7 +56,8 @@ class SiteProcess:
 
     def get(self, what: str) -> Any:
         """GET /__bench/<what> as JSON."""
-        with urlopen(f"{self.base_url}/__bench/{what}", timeout=60) as response:
+        # Generous: a 10,000-article manifest took over 60 s to build on a loaded machine.
+        with urlopen(f"{self.base_url}/__bench/{what}", timeout=600) as response:
             return json.load(response)
 
     def post(self, what: str, n: int = 0) -> Any:

@@ -24,6 +24,7 @@ class MemoryPeak:
     largest_name: str
     most_processes: int
     samples: int
+    root_bytes: int = 0  # the peak of the root process alone (the flow process of a run)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class TreeSampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._peak = (0, 0, "", 0)
+        self._root_peak = 0
         self._samples = 0
 
     def start(self) -> TreeSampler:
@@ -59,7 +61,7 @@ class TreeSampler:
         self._stop.set()
         self._thread.join()
         total, largest, name, count = self._peak
-        return MemoryPeak(total, largest, name, count, self._samples)
+        return MemoryPeak(total, largest, name, count, self._samples, self._root_peak)
 
     def _loop(self) -> None:
         while not self._stop.wait(SAMPLE_SECONDS):
@@ -68,6 +70,7 @@ class TreeSampler:
     def _sample(self) -> None:
         sizes = {pid: rss_bytes(pid) for pid in tree(self.root, self.exclude)}
         self._samples += 1
+        self._root_peak = max(self._root_peak, sizes.get(self.root, 0))
         total, largest, name, count = self._peak
         biggest = max(sizes, key=lambda pid: sizes[pid], default=None)
         if biggest is not None and sizes[biggest] > largest:
