@@ -53,6 +53,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _zone(zone: str | None) -> str | None:
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {zone!r} (use an IANA name)") from None
+    return zone
+
+
 class Outlet(_Strict):
     """One outlet to follow and where to discover its articles."""
 
@@ -66,19 +75,10 @@ class Outlet(_Strict):
     # Its links may lead to private (RFC 1918, ULA) addresses: an intranet outlet. Loopback,
     # link-local and the like stay refused unless the outlet itself is configured on them.
     intranet: bool = False
-    timezone: str | None = None  # IANA zone (e.g. "Europe/Moscow") for dates without an offset
+    # IANA zone (e.g. "Europe/Moscow") for dates without an offset
+    timezone: Annotated[str | None, AfterValidator(_zone)] = None
     # Elements to cut before cleaning, for the rare block the boilerplate rules cannot see.
     exclude: list[Selector] = []
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, zone: str | None) -> str | None:
-        if zone is not None:
-            try:
-                ZoneInfo(zone)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {zone!r} (use an IANA name)") from None
-        return zone
 
     @field_validator("feeds", "sitemaps", "pages")
     @classmethod
@@ -112,15 +112,6 @@ def _clock_time(value: str) -> str:
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
         raise ValueError(f"{value!r} is not a time of day as HH:MM (24-hour)")
     return value
-
-
-def _zone(zone: str | None) -> str | None:
-    if zone is not None:
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {zone!r} (use an IANA name)") from None
-    return zone
 
 
 class ChannelDelivery(_Strict):
