@@ -29,7 +29,8 @@ K = TypeVar("K", bound=Hashable)
 # Parameters are part of the stored format: changing any of them means bumping FORMAT, after
 # which old signatures stop matching (is_current() is False) until they are recomputed.
 FORMAT = 2  # 2: words folded by spiders.text.fold (every combining mark dropped)
-SHINGLE_WORDS = 4  # measured 3-5: 3 merges same-topic stories on stock phrases (see README)
+# Measured 3-5 (docs/benchmarks.md, Story clustering): 3 merges same-topic stories on stock phrases.
+SHINGLE_WORDS = 4
 NUM_PERM = 128  # standard error of an estimated Jaccard of 0.5 is 0.044
 SEED = 20240521
 SCHEME = "affine32"  # datasketch 2's collision-free 32-bit permutations: 4 bytes a value
