@@ -56,14 +56,14 @@ class RecleanReport:
 class _Cleaning:
     """How one outlet's pages are cleaned today: its zone, excludes and learned boilerplate."""
 
-    zone: tzinfo
+    zone: tzinfo | None  # configured; None: read from each page (spiders.region)
     excludes: Excludes
     learned: frozenset[int]
 
 
 def _cleaning(outlet: Outlet | None, learned: set[int]) -> _Cleaning:
     # An outlet no longer in the config is cleaned with the defaults.
-    zone = ZoneInfo(outlet.timezone) if outlet and outlet.timezone else UTC
+    zone = ZoneInfo(outlet.timezone) if outlet and outlet.timezone else None
     excludes = compile_excludes(outlet.exclude) if outlet else ()
     return _Cleaning(zone, excludes, frozenset(learned))
 

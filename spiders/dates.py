@@ -6,8 +6,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from spiders.region import midnight_zone
 
 # <meta> names and properties (lower case) that carry the first publication time, best first.
 PUBLISHED_META = (
@@ -29,9 +33,15 @@ SOURCES = ("url", "feed", "markup", "json-ld", "meta", "page")
 _PRECISION = ("json-ld", "meta", "markup", "feed", "url")
 # Older than the web's news sites, or later than tomorrow: a parsing accident, not a date.
 EARLIEST = datetime(1994, 1, 1, tzinfo=UTC)
-# /2016/11/10/ or /2016-11-10-: a day in the path. Month-only paths (/2016/11/) say too little.
+# /2016/11/10/ or /2016-11-10-: a day in the path. Month-only paths (/2016/11/) say too little,
+# and a one-digit "day" followed by a dash opens a slug (/2023/10/3-questions-for-…).
 _URL_DATE = re.compile(
-    r"/((?:19|20)\d{2})([/-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+    r"/((?:19|20)\d{2})([/-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])"
+    r"(?:(?=[/_.]|$)|(?<=\d\d)(?=-))"
+)
+# /20200428/ or /20220124-slug: a path segment opening with eight digits that make a day.
+_URL_COMPACT_DATE = re.compile(
+    r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
 )
 
 
@@ -43,27 +53,28 @@ def publish_time(
     json_ld: str | None,
     meta: Mapping[str, tuple[str, ...]],
     page: Callable[[], str | None] = lambda: None,
-    zone: tzinfo = UTC,
+    zone: tzinfo | None = None,
+    country: tuple[tzinfo, ...] = (),
 ) -> tuple[datetime | None, str | None]:
     """The publish time (in the offset it was written with) and its source, or (None, None).
 
     The URL, the feed and the page's markup vote on the day (see SOURCES); `markup` is
     htmldate's reading of the page's date markup. `page` (htmldate's text search) is asked
-    only when no witness says anything. `zone` is the outlet's time zone, for times written
-    without an offset."""
+    only when no witness says anything. `zone` is the outlet's configured time zone; without
+    one, `country` holds the zones of the outlet's country (spiders.region), else UTC."""
     readings = {
-        "url": url_date(url, zone),
-        "feed": _plausible(_aware(feed, zone)) if feed else None,
-        "markup": parse_datetime(markup, zone),
-        "json-ld": parse_datetime(json_ld, zone),
-        "meta": _from_meta(meta, PUBLISHED_META, zone),
+        "url": url_date(url, zone, country),
+        "feed": _plausible(_aware(feed, zone, country)) if feed else None,
+        "markup": parse_datetime(markup, zone, country),
+        "json-ld": parse_datetime(json_ld, zone, country),
+        "meta": _from_meta(meta, PUBLISHED_META, zone, country),
     }
     if readings["markup"] == readings["url"]:
         readings["markup"] = None  # htmldate read the URL, having found no markup: one witness
     page_says = readings["markup"] or readings["json-ld"] or readings["meta"]
     witnesses = [w for w in (readings["url"], readings["feed"], page_says) if w is not None]
     if not witnesses:
-        guess = parse_datetime(page(), zone)
+        guess = parse_datetime(page(), zone, country)
         return (guess, "page") if guess else (None, None)
     votes = Counter(witness.date() for witness in witnesses)
     day = max(votes, key=lambda d: (votes[d], -_first_vote(witnesses, d)))
@@ -72,15 +83,22 @@ def publish_time(
 
 
 def update_time(
-    *, json_ld: str | None, meta: Mapping[str, tuple[str, ...]], zone: tzinfo = UTC
+    *,
+    json_ld: str | None,
+    meta: Mapping[str, tuple[str, ...]],
+    zone: tzinfo | None = None,
+    country: tuple[tzinfo, ...] = (),
 ) -> datetime | None:
     """The last-update time from JSON-LD dateModified or the modified-time <meta> tags."""
-    return parse_datetime(json_ld, zone) or _from_meta(meta, MODIFIED_META, zone)
+    return parse_datetime(json_ld, zone, country) or _from_meta(meta, MODIFIED_META, zone, country)
 
 
-def parse_datetime(value: str | None, zone: tzinfo = UTC) -> datetime | None:
+def parse_datetime(
+    value: str | None, zone: tzinfo | None = None, country: tuple[tzinfo, ...] = ()
+) -> datetime | None:
     """An ISO 8601 or RFC 2822 timestamp as an aware datetime in the offset it was written with
-    (midnight for a bare date); a time without an offset is read in `zone`."""
+    (midnight for a bare date); a time without an offset is read in the outlet's zone, and
+    one written in UTC takes the outlet's local day (see _aware)."""
     if not value or not value.strip():
         return None
     try:
@@ -90,18 +108,38 @@ def parse_datetime(value: str | None, zone: tzinfo = UTC) -> datetime | None:
             parsed = parsedate_to_datetime(value.strip())
         except (TypeError, ValueError):
             return None
-    return _plausible(_aware(parsed, zone))
+    return _plausible(_aware(parsed, zone, country))
 
 
-def url_date(url: str | None, zone: tzinfo = UTC) -> datetime | None:
-    """The day written in a URL's path (/2016/11/10/…) as midnight in `zone`."""
-    match = _URL_DATE.search(url or "")
-    if not match:
+def url_date(
+    url: str | None, zone: tzinfo | None = None, country: tuple[tzinfo, ...] = ()
+) -> datetime | None:
+    """The day written in a URL's path (/2016/11/10/…, /20161110/) as midnight in the outlet's
+    zone."""
+    path = urlsplit(url or "").path
+    if match := _URL_DATE.search(path):
+        year, month, day_of_month = match[1], match[3], match[4]
+    elif match := _URL_COMPACT_DATE.search(path):
+        year, month, day_of_month = match[1], match[2], match[3]
+    else:
         return None
     try:
-        return _plausible(datetime(int(match[1]), int(match[3]), int(match[4]), tzinfo=zone))
+        day = datetime(int(year), int(month), int(day_of_month))
     except ValueError:  # 2017/02/30
         return None
+    return _plausible(_aware(day, zone, country))
+
+
+def feed_entry_date(entry: Mapping[str, Any], zone: tzinfo | None = None) -> datetime | None:
+    """A feed entry's publish (else update) time in the offset the feed wrote it with.
+
+    feedparser's parsed struct is in UTC, which moves a story published after midnight east of
+    Greenwich to the day before: it is only the fallback, for formats only feedparser reads."""
+    for key in ("published", "updated"):
+        if parsed := parse_datetime(entry.get(key), zone):
+            return parsed
+    listed = entry.get("published_parsed") or entry.get("updated_parsed")
+    return _plausible(datetime(*listed[:6], tzinfo=UTC)) if listed else None
 
 
 def copyright_guess(day: date, page_text: str) -> bool:
@@ -117,22 +155,29 @@ def _first_vote(witnesses: list[datetime], day: date) -> int:
 
 
 def _from_meta(
-    meta: Mapping[str, tuple[str, ...]], keys: tuple[str, ...], zone: tzinfo
+    meta: Mapping[str, tuple[str, ...]],
+    keys: tuple[str, ...],
+    zone: tzinfo | None,
+    country: tuple[tzinfo, ...],
 ) -> datetime | None:
     for key in keys:
         for value in meta.get(key, ()):
-            if parsed := parse_datetime(value, zone):
+            if parsed := parse_datetime(value, zone, country):
                 return parsed
     return None
 
 
-def _aware(value: datetime, zone: tzinfo) -> datetime:
+def _aware(value: datetime, zone: tzinfo | None, country: tuple[tzinfo, ...]) -> datetime:
     # A value without an offset is read in the outlet's zone (UTC unless configured); one with
     # an offset keeps it, so the publish day stays the day the outlet printed. One written in
-    # UTC ("Z", a feed's GMT) says nothing of the outlet's day: its zone, when configured, does.
+    # UTC ("Z", a feed's GMT) says nothing of the outlet's day: its configured zone does;
+    # without one, only a bare day its country kept as local midnight (spiders.region).
     if value.tzinfo is None:
-        return value.replace(tzinfo=zone)
-    return value.astimezone(zone) if value.utcoffset() == timedelta(0) else value
+        return value.replace(tzinfo=zone or UTC)
+    if value.utcoffset() != timedelta(0) or value.time() == time(0):
+        return value  # a local time, or a bare day written as UTC midnight: the day as written
+    local = zone or midnight_zone(value, country)
+    return value.astimezone(local) if local else value
 
 
 def _plausible(value: datetime) -> datetime | None:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from urllib.parse import urljoin
 
 from htmldate import find_date
@@ -22,6 +22,7 @@ from spiders.excludes import compile_excludes, drop_excluded
 from spiders.headline import choose_headline, site_keys, strip_site
 from spiders.limits import check_tree_size
 from spiders.refine import Refined, refine
+from spiders.region import country_zones, page_country
 from spiders.structured import PageFacts, read_facts
 from spiders.text import name_key
 from spiders.verdict import Verdict, judge
@@ -85,13 +86,14 @@ def clean_page(
     url: str,
     *,
     feed_published: datetime | None = None,
-    zone: tzinfo = UTC,
+    zone: tzinfo | None = None,
     exclude: Iterable[str | etree.XPath] = (),
 ) -> CleanPage | None:
     """Extract the article of a page, or None when the page is not a single article.
 
     feed_published is the date a feed or sitemap gave for the URL (a vote on the publish
-    day). `zone` is the outlet's time zone, for dates the page writes without an offset.
+    day). `zone` is the outlet's configured time zone, for dates the page writes without an
+    offset or in UTC; without one, the zones of the country the page's domain or locale names.
     `exclude` holds the outlet's CSS/XPath selectors of elements to cut first: compiled ones
     (spiders.excludes) or strings, compiled on every call (ExcludeError when invalid).
     """
@@ -103,7 +105,7 @@ def explain_page(
     url: str,
     *,
     feed_published: datetime | None = None,
-    zone: tzinfo = UTC,
+    zone: tzinfo | None = None,
     exclude: Iterable[str | etree.XPath] = (),
 ) -> tuple[CleanPage | None, Explanation | None]:
     """clean_page's result with the reasons behind it (None for an unparseable page).
@@ -130,9 +132,10 @@ def explain_page(
         return None, Explanation(verdict)
     refined = refine(tree, doc.text or "", title, canonical or url)
     authors = _authors(tree, facts, doc, keys)
+    country = () if zone else country_zones(page_country(canonical or url, tree))
     published, source = publish_time(
         url=canonical or url, feed=feed_published, markup=doc.date, json_ld=facts.published,
-        meta=facts.meta, page=lambda: _text_date(tree), zone=zone,
+        meta=facts.meta, page=lambda: _text_date(tree), zone=zone, country=country,
     )  # fmt: skip
     page = CleanPage(
         canonical_url=canonical,
@@ -142,7 +145,9 @@ def explain_page(
         language=_language(tree, refined.text),
         text=_nfc(refined.text),
         published_source=source,
-        modified_at=update_time(json_ld=facts.modified, meta=facts.meta, zone=zone),
+        modified_at=update_time(
+            json_ld=facts.modified, meta=facts.meta, zone=zone, country=country
+        ),
         authors=authors,
     )
     return page, Explanation(verdict, refined)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from io import BytesIO
 from pathlib import Path
-from time import struct_time
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
@@ -23,6 +22,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from spiders.dates import feed_entry_date, parse_datetime
 from spiders.excludes import Excludes, compile_excludes
 from spiders.extract import clean_page
 from spiders.failures import error_kind, loggable_url
@@ -61,7 +61,7 @@ class OutletRules:
     pages: tuple[str, ...] = ()
     allow: re.Pattern[str] | None = None
     delay: float | None = None  # seconds between requests to its hosts, instead of the default
-    zone: tzinfo = UTC  # for dates its pages write without an offset
+    zone: tzinfo | None = None  # configured: for dates its pages write without an offset or in UTC
     concurrency: int | None = None  # parallel requests to each of its hosts
     policy: AddressPolicy = field(default_factory=AddressPolicy)  # where its links may lead
     excludes: Excludes = ()  # its elements to cut before cleaning, compiled once per crawl
@@ -81,7 +81,7 @@ class OutletRules:
             allow=re.compile(allow) if allow else None,
             delay=None if delay is None else max(0.0, float(delay)),
             concurrency=None if concurrency is None else max(1, int(concurrency)),
-            zone=ZoneInfo(data["timezone"]) if data.get("timezone") else UTC,
+            zone=ZoneInfo(data["timezone"]) if data.get("timezone") else None,
             policy=AddressPolicy.for_sources(
                 (*feeds, *sitemaps, *pages), bool(data.get("intranet"))
             ),
@@ -175,9 +175,9 @@ class NewsSpider(scrapy.Spider):
         if not feed.entries and feed.bozo:
             self._fail(response.meta["outlet"], "bad_feed", response.url)
             return
+        zone = self.rules[response.meta["outlet"]].zone
         for entry in feed.entries:
-            listed = entry.get("published_parsed") or entry.get("updated_parsed")
-            yield from self._articles(response, entry.get("link"), _from_struct(listed))
+            yield from self._articles(response, entry.get("link"), feed_entry_date(entry, zone))
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Sitemap index (recurse, bounded), urlset or Google News sitemap, gzipped or not."""
@@ -196,8 +196,10 @@ class NewsSpider(scrapy.Spider):
             self.fetch_log.forget_validators(response.request.url)
             yield from self._child_sitemaps(response, entries)
             return
+        zone = self.rules[outlet].zone
         for entry in entries:
-            yield from self._articles(response, entry.get("loc"), _from_iso(entry.get("lastmod")))
+            lastmod = parse_datetime(entry.get("lastmod"), zone)  # in the offset it was written
+            yield from self._articles(response, entry.get("loc"), lastmod)
 
     def parse_page(self, response: Response) -> Iterator[Request]:
         """Section/listing page: same-host links that look like the outlet's articles."""
@@ -227,7 +229,7 @@ class NewsSpider(scrapy.Spider):
             self._count(outlet, "unclean")
             self._fail(outlet, "not_html", response.url)
             return
-        listed_at = _from_iso(response.meta.get("listed_at"))
+        listed_at = parse_datetime(response.meta.get("listed_at"))  # offset as listed
         from_feed = response.meta.get("listed_by") == "feed"
         rules = self.rules[outlet]
         try:
@@ -428,15 +430,3 @@ def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _from_iso(value: str | None) -> datetime | None:
-    try:
-        return _utc(datetime.fromisoformat(value.strip())) if value else None
-    except ValueError:
-        return None
-
-
-def _from_struct(value: struct_time | None) -> datetime | None:
-    # feedparser normalises entry dates to UTC struct_time.
-    return datetime(*value[:6], tzinfo=UTC) if value else None

@@ -1,0 +1,118 @@
+"""Tests for publish days: URL dates, UTC-written bare days, feed offsets, an outlet's country."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from time import strptime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from spiders.dates import feed_entry_date, url_date
+from spiders.extract import clean_page
+from spiders.region import country_zones, midnight_zone, page_country
+
+
+@pytest.mark.parametrize(
+    ("url", "day"),
+    [
+        ("https://blog.example.org/2023/10/3-questions-for-the-mayor/", None),  # a slug
+        ("https://news.example.org/2023/10/03-election-night/", date(2023, 10, 3)),
+        ("https://news.example.org/2016-11-10-talks-resume", date(2016, 11, 10)),
+        ("https://www.example.se/20200428/a-tattoo-of-the-epidemiologist", date(2020, 4, 28)),
+        ("https://www.example.de/meldung/2022/20220124-foerderung.html", date(2022, 1, 24)),
+        ("https://news.example.org/story/12345678/", None),  # an id, not a day
+        ("https://news.example.org/20221399/", None),  # no 99th of December
+        ("https://news.example.org/search?from=/2016/11/10/", None),  # a query, not the path
+    ],
+)
+def test_url_dates(url: str, day: date | None) -> None:
+    found = url_date(url)
+    assert (found.date() if found else None) == day
+
+
+@pytest.mark.parametrize(
+    ("url", "lang", "country"),
+    [
+        ("https://www.example.de/artikel/1", None, "de"),
+        ("https://www.example.co.uk/news/1", None, "gb"),
+        ("https://www.example.com.co/noticia/1", None, "co"),
+        ("https://startup.example.io/post/1", "en-US", "us"),  # .io is a brand, the locale speaks
+        ("https://www.example.com/story/1", "pt_BR", "br"),
+        ("https://www.example.com/story/1", "en", None),  # a language names no country
+        ("https://www.example.com/story/1", "es-419", None),  # nor does a region of the world
+        ("http://127.0.0.1:8000/a", None, None),
+    ],
+)
+def test_page_country(url: str, lang: str | None, country: str | None) -> None:
+    from lxml.html import fromstring
+
+    tree = fromstring(f"<html{f' lang={lang!r}' if lang else ''}><body><p>x</p></body></html>")
+    assert page_country(url, tree) == country
+
+
+def test_a_utc_instant_is_moved_only_when_it_is_a_local_midnight() -> None:
+    berlin = country_zones("de")
+    assert midnight_zone(datetime(2021, 11, 4, 23, 0, tzinfo=UTC), berlin) == ZoneInfo(
+        "Europe/Berlin"
+    )  # 00:00 CET on 5 November: a bare day kept as local midnight
+    assert midnight_zone(datetime(2021, 11, 4, 23, 30, tzinfo=UTC), berlin) is None
+    assert midnight_zone(datetime(2021, 11, 4, 23, 0, tzinfo=UTC), ()) is None
+    # The United States span many zones: 05:00Z is midnight in New York in winter.
+    assert midnight_zone(datetime(2023, 1, 9, 5, 0, tzinfo=UTC), country_zones("us")) is not None
+
+
+def _article(published: str, lang: str = "") -> str:
+    paragraphs = "".join(
+        f"<p>Paragraph {i} of the council's report on the new tram line, with its costs.</p>"
+        for i in range(8)
+    )
+    return (
+        f"<html{f' lang={lang!r}' if lang else ''}><head>"
+        f'<meta property="article:published_time" content="{published}">'
+        "<title>Council approves the tram line</title></head><body><article>"
+        f"<h1>Council approves the tram line</h1>{paragraphs}</article></body></html>"
+    )
+
+
+def test_a_bare_day_written_as_utc_takes_the_outlets_local_day() -> None:
+    # A German CMS keeps 5 November as midnight in Berlin and writes it in UTC.
+    page = clean_page(_article("2021-11-04T23:00:00+00:00"), "https://www.example.de/a")
+    assert page is not None and page.published_at is not None
+    assert page.published_at.date() == date(2021, 11, 5)
+    assert page.published_at == datetime(2021, 11, 4, 23, 0, tzinfo=UTC)  # the same instant
+    # A real time of day in UTC says nothing of the outlet's day: the day as written stays.
+    late = clean_page(_article("2023-11-09T04:31:00+00:00", "en-US"), "https://news.example.com/a")
+    assert late is not None and late.published_at is not None
+    assert late.published_at.date() == date(2023, 11, 9)
+    # Nowhere to place the page: as written.
+    unknown = clean_page(_article("2021-11-04T23:00:00+00:00"), "https://news.example.com/a")
+    assert unknown is not None and unknown.published_at is not None
+    assert unknown.published_at.date() == date(2021, 11, 4)
+
+
+def test_a_configured_zone_wins_over_the_pages_country() -> None:
+    page = clean_page(
+        _article("2021-11-04T23:00:00+00:00"), "https://www.example.de/a",
+        zone=ZoneInfo("America/New_York"),
+    )  # fmt: skip
+    assert page is not None and page.published_at is not None
+    assert page.published_at.date() == date(2021, 11, 4)  # 18:00 in New York
+
+
+def test_a_feed_entry_keeps_the_offset_it_was_written_with() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    entry = {
+        "published": "Tue, 03 May 2022 08:00:00 +0900",
+        "published_parsed": strptime("2022-05-02 23:00:00", "%Y-%m-%d %H:%M:%S"),  # feedparser's
+    }
+    found = feed_entry_date(entry)
+    assert found == datetime(2022, 5, 3, 8, 0, tzinfo=tokyo)
+    assert found is not None and found.date() == date(2022, 5, 3)  # not 2 May, as UTC says
+    # Only feedparser reads this one: its UTC struct is the fallback.
+    odd = {"published": "3rd of May", "published_parsed": strptime("2022-05-02", "%Y-%m-%d")}
+    assert feed_entry_date(odd) == datetime(2022, 5, 2, tzinfo=UTC)
+    assert feed_entry_date({"updated": "2022-05-03T10:00:00+02:00"}) == datetime(
+        2022, 5, 3, 8, 0, tzinfo=UTC
+    )
+    assert feed_entry_date({}) is None
