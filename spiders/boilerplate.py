@@ -25,6 +25,10 @@ _MARKERS = re.compile(
     r"|(?:^|\s)ad(?:\s|$)"
 )
 _EXEMPT_TAGS = frozenset({"html", "body", "main", "article"})
+_CHROME_XPATH = (
+    "//header[not(ancestor::article or ancestor::main)][not(.//h1)]"
+    " | //nav[not(ancestor::article)] | //footer[not(ancestor::article or ancestor::main)]"
+)
 
 # The text of a button or link that asks the reader to pay, subscribe or sign up.
 _CALL_TO_ACTION = re.compile(
@@ -52,12 +56,12 @@ class Furniture:
     """A block of the page that is furniture, and the rule that says so (for --explain)."""
 
     element: HtmlElement
-    rule: str  # "marker", "call-to-action" or "teaser"
+    rule: str  # "marker", "page chrome", "call-to-action" or "teaser"
     evidence: str  # the class/id or the text that triggered the rule
 
 
 def find_furniture(tree: HtmlElement, url: str | None = None) -> Iterator[Furniture]:
-    """Blocks that are furniture: by class marker, call-to-action box or teaser line.
+    """Blocks that are furniture: by class marker, page chrome, call-to-action box or teaser line.
 
     With the page's `url`, a teaser line must link within the site: "Earcuff: <shop link>"
     and "Source: <another outlet>" are the article's own text."""
@@ -65,6 +69,10 @@ def find_furniture(tree: HtmlElement, url: str | None = None) -> Iterator[Furnit
     for element in tree.xpath("//*[@class or @id or @data-component]"):
         if element.tag not in _EXEMPT_TAGS and (names := _marker_names(element)):
             yield Furniture(element, "marker", names)
+    # The site's own header, navigation and footer, outside the article: trafilatura's recall
+    # reading (asked for short stories) can keep a breaking-news ticker or a menu from them.
+    for element in tree.xpath(_CHROME_XPATH):
+        yield Furniture(element, "page chrome", element.tag)
     for element in tree.xpath("//a | //button | //form[.//input[@type='email']]"):
         if element.tag == "form" or _is_call_to_action(element):
             box = _box_around(element)

@@ -119,7 +119,7 @@ def explain_page(
     # Before anything reads the page: an excluded block's headline or byline must not count.
     drop_excluded(tree, excludes)
     facts = read_facts(tree)
-    doc = _extract(tree, url)
+    doc = _extract(tree, url, facts.h1s)
     if doc is not None and _body_is_fuller(facts.body, doc.text):
         doc.text = facts.body  # what every later step (verdict, refine) reads as the text
     verdict = judge(doc, tree, url)
@@ -159,7 +159,7 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _extract(tree: HtmlElement, url: str) -> Document | None:
+def _extract(tree: HtmlElement, url: str, h1s: tuple[str, ...] = ()) -> Document | None:
     # trafilatura's own best setting is the floor: newswatch only removes lines from its text
     # afterwards (spiders.refine), never prunes the tree it extracts from.
     doc = _trafilatura(tree, url)
@@ -167,7 +167,22 @@ def _extract(tree: HtmlElement, url: str) -> Document | None:
     if found >= SHORT_TEXT_CHARS:
         return doc
     fuller = _trafilatura(tree, url, favor_recall=True)
-    return fuller if fuller is not None and len(fuller.text or "") > FAR_MORE * found else doc
+    if fuller is None:
+        return doc
+    if len(fuller.text or "") > FAR_MORE * found:
+        return fuller
+    # A short story that trafilatura's precise reading flattened into one line, headline and
+    # byline first: its recall reading keeps the paragraphs, each for refine to judge.
+    flat = doc is not None and _flattened(doc.text, h1s)
+    return fuller if flat and not _flattened(fuller.text, h1s) else doc
+
+
+def _flattened(text: str | None, h1s: tuple[str, ...]) -> bool:
+    lines = (text or "").strip().splitlines()
+    if len(lines) != 1:
+        return False
+    first = name_key(lines[0])
+    return any(first.startswith(key) and first != key for key in map(name_key, h1s) if key)
 
 
 def _trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False) -> Document | None:

@@ -282,3 +282,31 @@ def test_an_article_inside_an_unclosed_sidebar_is_found() -> None:
     page = clean_page(html, URL)
     assert page is not None
     assert page.text.splitlines() == list(PROSE)
+
+
+def test_a_two_paragraph_brief_keeps_its_paragraphs_without_headline_byline_or_ticker() -> None:
+    # trafilatura's precise reading of a short story flattens the whole <article>, headline and
+    # byline first, into one line; a ticker in the site's <header> must not take its place.
+    html = (
+        "<!DOCTYPE html><html lang='en'><head><title>Ferry fares rise | Lakeside Ledger</title>"
+        "</head><body><header><a href='/'>Lakeside Ledger</a><nav><a href='/news'>News</a> "
+        "<a href='/sport'>Sport</a></nav><div class='ticker'>Breaking: storm closes the north "
+        "terminal · bridge repairs delayed</div></header><main><article><h1>Ferry fares rise</h1>"
+        "<p class='byline'>By <a rel='author' href='/a/jo'>Jo Marsh</a> · 4 May 2024</p>"
+        f"<div class='body'>{_paragraphs(PROSE[:2])}</div></article></main>"
+        "<footer><p>Lakeside Ledger, 1 Quay Street</p></footer></body></html>"
+    )
+    page, explanation = explain_page(html, URL)
+    assert page is not None and explanation is not None and explanation.refined is not None
+    assert page.text.splitlines() == list(PROSE[:2])
+    assert [cut.rule for cut in explanation.refined.cuts] == ["page chrome"]
+
+
+def test_the_sites_header_and_footer_are_furniture_but_an_articles_own_are_not() -> None:
+    tree = fromstring(
+        "<html><body><header>Site</header><nav>Menu</nav><article><header><h2>Kicker</h2>"
+        "</header><p>Story</p><footer>Filed under: transport</footer></article>"
+        "<footer>Contact</footer></body></html>"
+    )
+    chrome = [f.element.text_content() for f in find_furniture(tree) if f.rule == "page chrome"]
+    assert chrome == ["Site", "Menu", "Contact"]
