@@ -64,6 +64,8 @@ class AlertMessage:
     key: str | None = None  # the outbox idempotency key; None for a message owed to no row
     body_format: Literal["text", "markdown", "html"] = "text"
     text: str | None = None  # email only: the text/plain alternative of an HTML body
+    # Slack only: the body as the sections of one post (each within a section's bound)
+    sections: tuple[str, ...] = ()
 
     @property
     def message_id(self) -> str | None:
