@@ -24,6 +24,7 @@ from alerts.escape import (
     slack_length,
     slack_plain,
 )
+from alerts.evidence import matched, snippet_parts
 from alerts.keys import NEW, UPDATE
 
 Kind = Literal["slack", "email", "plain"]
@@ -41,8 +42,9 @@ Templates = tuple[tuple[str, str], ...]
 class AlertFacts(Protocol):
     """What an alert message is made of (storage.outbox.PendingAlert satisfies it).
 
-    Optional, read when present: `kind` ("new" or "update"), `update_reason` and
-    `also_covered_by` (the story's other outlets).
+    Optional, read when present: `kind` ("new" or "update"), `update_reason`,
+    `also_covered_by` (the story's other outlets), and the evidence: `fields` (per term, where
+    it was found) and `highlights` ([start, end) of matched words in the snippet).
     """
 
     watchlist: str
@@ -150,7 +152,9 @@ def _title(alert: AlertFacts, limits: Limits) -> str:
 def message_facts(
     alert: AlertFacts, limits: Limits, measure: Callable[[str], int]
 ) -> dict[str, Any]:
-    """One alert's template values: one line each (the snippet too), each within its bound."""
+    """One alert's template values: one line each (the snippet too), each within its bound;
+    `snippet_parts` is the snippet cut into runs, the matched words flagged `hit`, and
+    `matched` each term with where it was found."""
 
     def bound(text: str, limit: int) -> str:
         return fit(one_line(text), limit, measure)
@@ -160,6 +164,8 @@ def message_facts(
     if _is_update(alert):
         reason, label = describe_update(getattr(alert, "update_reason", None))
         update = {"reason": bound(reason, limits.reason), "label": label}
+    terms = _bound_list(alert.terms, limits.terms, bound, measure)
+    highlights = getattr(alert, "highlights", ()) if update is None else ()
     return {
         "title": bound(alert.title, limits.headline),
         "outlet": bound(alert.outlet, limits.outlet),
@@ -167,8 +173,10 @@ def message_facts(
         "link": link if link and measure(link) <= limits.url else None,
         "published": _published(alert.published_at),
         "timestamp": int(alert.published_at.timestamp()) if alert.published_at else None,
-        "terms": _bound_list(alert.terms, limits.terms, bound, measure),
+        "terms": terms,
+        "matched": matched(terms, getattr(alert, "fields", ())),
         "snippet": bound(alert.snippet, limits.snippet),
+        "snippet_parts": snippet_parts(alert.snippet, highlights, limits.snippet, measure),
         "update": update,
         "also": _bound_list(getattr(alert, "also_covered_by", ()), limits.also, bound, measure),
     }

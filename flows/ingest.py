@@ -152,5 +152,8 @@ def _enqueue(
         terms=hit.terms if hit else (),
         snippet=passage or (hit.snippet if hit else ""),
         now=now,
+        fields=hit.fields if hit else (),
+        # Offsets into the match's snippet: an update quotes its passage instead.
+        highlights=hit.highlights if hit and not passage else (),
     )
     return added > 0 or not watchlist.notify
