@@ -56,6 +56,33 @@ def snippet_parts(
     return parts
 
 
+def first_place(field: str | None) -> str | None:
+    """Where a term was found first, reading as an editor does (headline, text, byline,
+    outlet): "headline" for "title+text"."""
+    if not field:
+        return None
+    regions = field.split("+")
+    first = min(regions, key=lambda r: list(_PLACES).index(r) if r in _PLACES else len(_PLACES))
+    return _PLACES.get(first, first)
+
+
+def by_place(terms: Sequence[str], fields: Sequence[str]) -> list[dict[str, Any]]:
+    """The terms grouped by where they were first found, headline first: [{"where":
+    "headline", "terms": [...]}, ...]; one group with "where" None when fields are unknown."""
+    if len(fields) < len([t for t in terms if t != ELLIPSIS]):
+        return [{"where": None, "terms": list(terms)}] if terms else []
+    groups: dict[str | None, list[str]] = {}
+    for term, field in zip(terms, fields, strict=False):
+        if term != ELLIPSIS:
+            groups.setdefault(first_place(field), []).append(term)
+    order = [*_PLACES.values(), None]
+    ranked = sorted(groups, key=lambda w: order.index(w) if w in order else len(order))
+    out = [{"where": where, "terms": groups[where]} for where in ranked]
+    if out and terms and terms[-1] == ELLIPSIS:  # a cut list: "…" ends the last group
+        out[-1]["terms"].append(ELLIPSIS)
+    return out
+
+
 def place(field: str | None) -> str | None:
     """Where a term was found, in words: "headline", "text", "headline and text", "byline"."""
     if not field:

@@ -24,7 +24,7 @@ from alerts.escape import (
     slack_length,
     slack_plain,
 )
-from alerts.evidence import matched, snippet_parts
+from alerts.evidence import by_place, matched, snippet_parts
 from alerts.keys import NEW, UPDATE
 
 Kind = Literal["slack", "email", "plain"]
@@ -113,7 +113,7 @@ def format_alert(
     if kind == "slack":
         facts = message_facts(alert, SLACK, slack_length)
         body = render("slack", "slack.md.j2", facts, SLACK.body, templates)
-        title = slack_plain(_title(alert, SLACK))
+        title = slack_plain(_slack_header(alert))
         return AlertMessage(title, body, key, body_format="markdown")
     if kind == "email":
         facts = message_facts(alert, EMAIL, html_length)
@@ -139,6 +139,13 @@ def describe_update(reason: str | None) -> tuple[str, str]:
     return reason, "Now reads"
 
 
+def _slack_header(alert: AlertFacts) -> str:
+    """"[watchlist] Outlet" (or "[watchlist] Updated · Outlet"): the linked headline follows
+    in the body, so the header does not repeat it."""
+    label = f"[{fit(one_line(alert.watchlist), 60)}] " + ("Updated · " if _is_update(alert) else "")
+    return fit(break_mentions(label + one_line(alert.outlet)), SLACK.title)
+
+
 def _title(alert: AlertFacts, limits: Limits) -> str:
     # Rendered without escaping: a title is plain text everywhere (Slack's header block too).
     title = _environment("text").get_template("subject.txt.j2").render(
@@ -154,7 +161,8 @@ def message_facts(
 ) -> dict[str, Any]:
     """One alert's template values: one line each (the snippet too), each within its bound;
     `snippet_parts` is the snippet cut into runs, the matched words flagged `hit`, and
-    `matched` each term with where it was found."""
+    `matched` each term with where it was found, `matched_by_place` the terms grouped by
+    where they were first found (headline first)."""
 
     def bound(text: str, limit: int) -> str:
         return fit(one_line(text), limit, measure)
@@ -175,6 +183,7 @@ def message_facts(
         "timestamp": int(alert.published_at.timestamp()) if alert.published_at else None,
         "terms": terms,
         "matched": matched(terms, getattr(alert, "fields", ())),
+        "matched_by_place": by_place(terms, getattr(alert, "fields", ())),
         "snippet": bound(alert.snippet, limits.snippet),
         "snippet_parts": snippet_parts(alert.snippet, highlights, limits.snippet, measure),
         "update": update,

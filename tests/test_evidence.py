@@ -10,7 +10,7 @@ from alert_facts import Facts
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
-from alerts.evidence import place, segments, snippet_parts
+from alerts.evidence import by_place, place, segments, snippet_parts
 from alerts.matcher import match
 from alerts.message import format_alert
 from alerts.query import parse_query
@@ -39,17 +39,26 @@ def test_segments_split_on_valid_spans_and_ignore_the_rest():
     assert place("title+text") == "headline and text" and place("author") == "byline"
 
 
+def test_terms_group_by_where_they_were_first_found_headline_first():
+    groups = by_place(["Syria", "Russia", "Putin", "…"], ["text", "text+title", "author"])
+    assert groups == [{"where": "headline", "terms": ["Russia"]},
+                      {"where": "text", "terms": ["Syria"]},
+                      {"where": "byline", "terms": ["Putin", "…"]}]  # fmt: skip
+    assert by_place(["Syria"], []) == [{"where": None, "terms": ["Syria"]}]  # an old row
+
+
 def test_each_channel_says_where_each_term_matched_and_marks_the_words():
     facts = evidence()
     slack = format_alert(facts, kind="slack").body
-    assert "Matched: *Russia* in the headline, *Syria* in the text, *Kremlin* in the text" in slack
+    assert "Matched in the headline: *Russia*; in the text: *Syria*, *Kremlin*" in slack
     assert "in *Syria* with" in slack and "a *Kremlin* spokesman" in slack
     email = format_alert(facts, kind="email")
     assert "in <mark>Syria</mark> with" in email.body and "<mark>Kremlin</mark>" in email.body
-    assert "Russia (in the headline), Syria (in the text)" in (email.text or "")
+    assert "Matched in the headline: Russia; in the text: Syria, Kremlin" in (email.text or "")
+    assert "Matched in the headline: <strong>Russia</strong>; in the text:" in email.body
     assert "in *Syria* with" in (email.text or "") and "<mark>" not in (email.text or "")
     plain = format_alert(facts, kind="plain").body
-    assert "in *Syria* with" in plain and "Kremlin (in the text)" in plain
+    assert "in *Syria* with" in plain and "in the text: Syria, Kremlin" in plain
 
 
 def test_highlights_are_applied_before_escaping_so_hostile_text_stays_inert():
