@@ -220,8 +220,9 @@ def _deliver_one(engine: Engine, alert: PendingAlert, turn: Turn, now: Callable[
 def _deliver_digest(engine: Engine, turn: Turn, policy: ChannelPolicy,
                     now: Callable[[], datetime], lease: timedelta,
                     templates: Templates) -> Counter:  # fmt: skip
-    """Send the channel's digest if it is due: one message per part that fits the channel,
-    each part's rows marked sent right after it (a crash re-sends at most that part)."""
+    """Send the channel's digest if it is due: one message (a Slack post of up to 49 sections;
+    only a bigger digest takes another), its rows marked sent right after it (a crash
+    re-sends at most that message)."""
     sent: Counter = Counter()
     with Session(engine) as session:
         oldest_next, any_now = digest_owed(session, turn.channel)

@@ -27,7 +27,7 @@ from alerts.message import (
 )
 from alerts.slack_blocks import MAX_SECTIONS
 
-# One story's line in a digest: short, so that a Slack part holds a dozen or more.
+# One story's line in a digest: short, so that a Slack section holds half a dozen or more.
 ITEM = Limits(title=0, body=0, headline=200, outlet=80, url=500, snippet=0, reason=120,
               terms=120, also=160)  # fmt: skip
 # A digest email is one message: bounded well below where mail clients clip (Gmail: 102 KB).
