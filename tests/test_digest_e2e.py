@@ -30,9 +30,10 @@ def story(n: int) -> ArticleRecord:
     rng = random.Random(n)
     words = " ".join(rng.choice(WORDS) + str(rng.randrange(10_000)) for _ in range(120))
     title = f"{HOSTILE} story {n}" if n % 10 == 0 else f"Syria talks, story {n}"
+    lead = f"{HOSTILE} " if n % 10 == 5 else ""  # hostile text right by the highlighted term
     url = f"https://news.example/{n}.html"
     return ArticleRecord(url=url, fetched_url=url, outlet=f"Outlet {n % 3}", title=title,
-                         text=f"Russia and Syria: {words}.", published_at=T0)
+                         text=f"{lead}Russia and Syria: {words}.", published_at=T0)
 
 
 def test_fifty_matches_in_an_hour_reach_each_channel_capped_with_one_digest(
@@ -84,7 +85,10 @@ def test_fifty_matches_in_an_hour_reach_each_channel_capped_with_one_digest(
     for text in texts:  # hostile headlines arrive inert, alone and in the digest
         assert "<!channel>" not in text and "<https://evil" not in text and "<script" not in text
         assert "@here" not in text
-    assert sum(text.count("&lt;!channel&gt;") for text in texts) == 5
+    assert sum(text.count("&lt;!channel&gt;") for text in texts) == 5  # the headlines
+    # Two hostile snippets (stories 5 and 15, sent alone), their matched word highlighted
+    # right after the hostile text.
+    assert sum(text.count("&lt;/script&gt; Russia and *Syria*") for text in texts) == 2
     digest_text = "\n".join(section_texts(slack.received[20]))
     alone_text = "\n".join(t for p in slack.received[:20] for t in section_texts(p))
     for n in range(50):  # each story once across the channel
