@@ -220,8 +220,9 @@ def _deliver_one(engine: Engine, alert: PendingAlert, turn: Turn, now: Callable[
 def _deliver_digest(engine: Engine, turn: Turn, policy: ChannelPolicy,
                     now: Callable[[], datetime], lease: timedelta,
                     templates: Templates) -> Counter:  # fmt: skip
-    """Send the channel's digest if it is due: one message per part that fits the channel,
-    each part's rows marked sent right after it (a crash re-sends at most that part)."""
+    """Send the channel's digest if it is due: one message (a Slack post of up to 49 sections;
+    only a bigger digest takes another), its rows marked sent right after it (a crash
+    re-sends at most that message)."""
     sent: Counter = Counter()
     with Session(engine) as session:
         oldest_next, any_now = digest_owed(session, turn.channel)
@@ -238,18 +239,25 @@ def _deliver_digest(engine: Engine, turn: Turn, policy: ChannelPolicy,
         if now() >= claimed_at + lease or not turn.go_on() or not turn.pace():
             break  # the rest stays owed: its lease runs out before the next run
         keys = [alert.idempotency_key for alert in part]
+        # The same stories give the same key, so a re-sent email repeats its Message-ID.
         key = keys[0] if len(part) == 1 else digest_key(keys)
-        outcome = turn.send(replace(message, key=key))
         ids = [alert.alert_id for alert in part]
-        with Session(engine) as session, session.begin():
-            at = now()
-            if outcome.ok:
-                mark_digest_sent(session, ids, at)
-            else:
-                mark_digest_failed(session, ids, outcome.error or "unknown error")
-            turn.settle(session, outcome, at, stories=len(part))
+        outcome = turn.send(replace(message, key=key))
+        _settle_digest(engine, turn, ids, outcome, now)
         if outcome.ok:
             sent.update(alert.outlet for alert in part if not alert.sent_alone)
             turn.after_send()
     return sent
 
+
+def _settle_digest(engine: Engine, turn: Turn, ids: list[int], outcome: Delivery,
+                   now: Callable[[], datetime]) -> None:  # fmt: skip
+    """Mark a digest's rows (and the channel's health) in one transaction, the moment its
+    send returns: a crash before this commit is the one window that re-sends it."""
+    with Session(engine) as session, session.begin():
+        at = now()
+        if outcome.ok:
+            mark_digest_sent(session, ids, at)
+        else:
+            mark_digest_failed(session, ids, outcome.error or "unknown error")
+        turn.settle(session, outcome, at, stories=len(ids))

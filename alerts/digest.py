@@ -1,10 +1,12 @@
-"""Format a digest: many owed alerts in as few messages as the channel takes, grouped by
-watchlist then outlet, newest first, escaped and bounded like a single alert (pure)."""
+"""Format a digest: many owed alerts in as few messages as the channel takes (one, unless a
+Slack digest outgrows a post's 49 sections), grouped by watchlist then outlet, newest first,
+escaped and bounded like a single alert (pure)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
@@ -23,13 +25,18 @@ from alerts.message import (
     message_facts,
     render,
 )
+from alerts.slack_blocks import MAX_SECTIONS
 
-# One story's line in a digest: short, so that a Slack part holds a dozen or more.
+# One story's line in a digest: short, so that a Slack section holds half a dozen or more.
 ITEM = Limits(title=0, body=0, headline=200, outlet=80, url=500, snippet=0, reason=120,
               terms=120, also=160)  # fmt: skip
+# A digest email is one message: bounded well below where mail clients clip (Gmail: 102 KB).
+DIGEST_EMAIL = replace(EMAIL, body=90_000)
+# A Slack digest part is one section of the post: under Slack's 3,000 characters.
+SECTION = replace(SLACK, body=2900)
 _FORMS: dict[Kind, tuple[str, str, Limits, Callable[[str], int]]] = {
-    "slack": ("slack", "digest_slack.md.j2", SLACK, slack_length),
-    "email": ("html", "digest_email.html.j2", EMAIL, html_length),
+    "slack": ("slack", "digest_slack.md.j2", SECTION, slack_length),
+    "email": ("html", "digest_email.html.j2", DIGEST_EMAIL, html_length),
     "plain": ("plain", "digest_plain.txt.j2", PLAIN, len),
 }
 _OLDEST = datetime.min.replace(tzinfo=UTC)
@@ -47,16 +54,20 @@ def format_digest(
     alerts: Sequence[AlertFacts], kind: Kind = "plain", *, catch_up: bool = False,
     templates: Templates = (),
 ) -> list[tuple[list[AlertFacts], AlertMessage]]:  # fmt: skip
-    """The digest as messages (keyless: the sender keys them), each holding whole stories
-    within the channel's bound, with the stories it holds; one story gets its own message."""
+    """The digest as messages (keyless: the sender keys them) with the stories each holds:
+    one message, whole stories in each part within the channel's bound (a Slack post's
+    sections); a second only past 49 Slack sections. One story gets its own message."""
     ordered = digest_order(alerts)
     if len(ordered) == 1:
         return [(ordered, format_alert(ordered[0], kind=kind, templates=templates))]
     parts = _pack(ordered, kind, templates)
+    per_message = MAX_SECTIONS if kind == "slack" else 1
+    grouped = [parts[at : at + per_message] for at in range(0, len(parts), per_message)]
     messages = []
-    for number, part in enumerate(parts, start=1):
-        title = _title(part, kind, catch_up, number, len(parts))
-        messages.append((part, _message(part, kind, title, templates)))
+    for number, sections in enumerate(grouped, start=1):
+        stories = [story for section in sections for story in section]
+        title = _title(stories, kind, catch_up, number, len(grouped))
+        messages.append((stories, _message(sections, kind, title, templates)))
     return messages
 
 
@@ -100,13 +111,17 @@ def _body(alerts: Sequence[AlertFacts], kind: Kind, templates: Templates) -> str
     return render(environment, template, {"groups": _groups(alerts, kind)}, None, templates)
 
 
-def _message(alerts: Sequence[AlertFacts], kind: Kind, title: str,
+def _message(sections: Sequence[Sequence[AlertFacts]], kind: Kind, title: str,
              templates: Templates) -> AlertMessage:  # fmt: skip
     environment, template, limits, _ = _FORMS[kind]
+    if kind == "slack":
+        texts = tuple(render(environment, template, {"groups": _groups(part, kind)},
+                             limits.body, templates) for part in sections)  # fmt: skip
+        return AlertMessage(slack_plain(title), "\n\n".join(texts), body_format="markdown",
+                            sections=texts)  # fmt: skip
+    (alerts,) = sections
     facts = {"groups": _groups(alerts, kind)}
     body = render(environment, template, facts, limits.body, templates)
-    if kind == "slack":
-        return AlertMessage(slack_plain(title), body, body_format="markdown")
     if kind == "email":
         text = render("plain", "digest_plain.txt.j2", {"groups": _groups(alerts, "plain")},
                       limits.body, templates)  # fmt: skip

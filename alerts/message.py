@@ -24,6 +24,7 @@ from alerts.escape import (
     slack_length,
     slack_plain,
 )
+from alerts.evidence import by_place, matched, snippet_parts
 from alerts.keys import NEW, UPDATE
 
 Kind = Literal["slack", "email", "plain"]
@@ -41,8 +42,9 @@ Templates = tuple[tuple[str, str], ...]
 class AlertFacts(Protocol):
     """What an alert message is made of (storage.outbox.PendingAlert satisfies it).
 
-    Optional, read when present: `kind` ("new" or "update"), `update_reason` and
-    `also_covered_by` (the story's other outlets).
+    Optional, read when present: `kind` ("new" or "update"), `update_reason`,
+    `also_covered_by` (the story's other outlets), and the evidence: `fields` (per term, where
+    it was found) and `highlights` ([start, end) of matched words in the snippet).
     """
 
     watchlist: str
@@ -64,6 +66,8 @@ class AlertMessage:
     key: str | None = None  # the outbox idempotency key; None for a message owed to no row
     body_format: Literal["text", "markdown", "html"] = "text"
     text: str | None = None  # email only: the text/plain alternative of an HTML body
+    # Slack only: the body as the sections of one post (each within a section's bound)
+    sections: tuple[str, ...] = ()
 
     @property
     def message_id(self) -> str | None:
@@ -109,7 +113,7 @@ def format_alert(
     if kind == "slack":
         facts = message_facts(alert, SLACK, slack_length)
         body = render("slack", "slack.md.j2", facts, SLACK.body, templates)
-        title = slack_plain(_title(alert, SLACK))
+        title = slack_plain(_slack_header(alert))
         return AlertMessage(title, body, key, body_format="markdown")
     if kind == "email":
         facts = message_facts(alert, EMAIL, html_length)
@@ -135,6 +139,13 @@ def describe_update(reason: str | None) -> tuple[str, str]:
     return reason, "Now reads"
 
 
+def _slack_header(alert: AlertFacts) -> str:
+    """"[watchlist] Outlet" (or "[watchlist] Updated · Outlet"): the linked headline follows
+    in the body, so the header does not repeat it."""
+    label = f"[{fit(one_line(alert.watchlist), 60)}] " + ("Updated · " if _is_update(alert) else "")
+    return fit(break_mentions(label + one_line(alert.outlet)), SLACK.title)
+
+
 def _title(alert: AlertFacts, limits: Limits) -> str:
     # Rendered without escaping: a title is plain text everywhere (Slack's header block too).
     title = _environment("text").get_template("subject.txt.j2").render(
@@ -148,7 +159,10 @@ def _title(alert: AlertFacts, limits: Limits) -> str:
 def message_facts(
     alert: AlertFacts, limits: Limits, measure: Callable[[str], int]
 ) -> dict[str, Any]:
-    """One alert's template values: one line each (the snippet too), each within its bound."""
+    """One alert's template values: one line each (the snippet too), each within its bound;
+    `snippet_parts` is the snippet cut into runs, the matched words flagged `hit`, and
+    `matched` each term with where it was found, `matched_by_place` the terms grouped by
+    where they were first found (headline first)."""
 
     def bound(text: str, limit: int) -> str:
         return fit(one_line(text), limit, measure)
@@ -158,6 +172,8 @@ def message_facts(
     if _is_update(alert):
         reason, label = describe_update(getattr(alert, "update_reason", None))
         update = {"reason": bound(reason, limits.reason), "label": label}
+    terms = _bound_list(alert.terms, limits.terms, bound, measure)
+    highlights = getattr(alert, "highlights", ()) if update is None else ()
     return {
         "title": bound(alert.title, limits.headline),
         "outlet": bound(alert.outlet, limits.outlet),
@@ -165,8 +181,11 @@ def message_facts(
         "link": link if link and measure(link) <= limits.url else None,
         "published": _published(alert.published_at),
         "timestamp": int(alert.published_at.timestamp()) if alert.published_at else None,
-        "terms": _bound_list(alert.terms, limits.terms, bound, measure),
+        "terms": terms,
+        "matched": matched(terms, getattr(alert, "fields", ())),
+        "matched_by_place": by_place(terms, getattr(alert, "fields", ())),
         "snippet": bound(alert.snippet, limits.snippet),
+        "snippet_parts": snippet_parts(alert.snippet, highlights, limits.snippet, measure),
         "update": update,
         "also": _bound_list(getattr(alert, "also_covered_by", ()), limits.also, bound, measure),
     }

@@ -20,6 +20,7 @@ from apprise.plugins.email.base import NotifyEmail
 from apprise.plugins.slack import NotifySlack
 
 from alerts.message import AlertMessage, Kind
+from alerts.slack_blocks import sections_of
 
 _SECRET_MIN = 3  # shorter URL parts ("T0", "no") are too common in messages to mask safely
 _USERINFO = re.compile(r"(\w+://)[^/\s@]+@")
@@ -116,8 +117,9 @@ def send(notifier: apprise.Apprise, message: AlertMessage) -> Delivery:
     wait_token = _RETRY_AFTER.set(waits)
     with _captured_failures() as reasons:
         try:
-            ok = bool(notifier.notify(title=message.title, body=message.body,
-                                      body_format=_FORMATS[message.body_format]))  # fmt: skip
+            with sections_of(notifier[0] if len(notifier) else None, message.sections):
+                ok = bool(notifier.notify(title=message.title, body=message.body,
+                                          body_format=_FORMATS[message.body_format]))  # fmt: skip
         except Exception as exc:  # a plugin bug must not lose the alert: it stays pending
             return Delivery(ok=False, error=f"{type(exc).__name__}: {exc}")
         finally:

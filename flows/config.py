@@ -134,6 +134,11 @@ class AlertSettings(ChannelDelivery):
 
     channels: dict[str, ChannelDelivery] = {}
     templates: dict[TemplateKey, str] = {}
+    # A failing channel is given up on as dead after this many strikes (a 401/403/404/410 or
+    # an SMTP 5xx counts 4, any other failure 1)…
+    dead_after_strikes: int = Field(default=12, ge=1, le=10_000)
+    # …spread over at least this many hours (0: as soon as the strikes add up).
+    dead_after_hours: float = Field(default=12, ge=0, le=8760, allow_inf_nan=False)
 
 
 class Example(_Strict):

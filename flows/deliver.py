@@ -1,17 +1,26 @@
-"""The delivery step as the flow composes it: the config's delivery policy for the outbox loop
-of alerts.deliver."""
+"""The delivery step as the flow composes it: the config's delivery policy and dead-channel
+rule for the outbox loop of alerts.deliver."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import time, timedelta
 
-from alerts.deliver import POLICY, ChannelReport, DeliveryReport, deliver_pending
+from alerts.backoff import BackoffRules
+from alerts.deliver import POLICY, RULES, ChannelReport, DeliveryReport, deliver_pending
 from alerts.message import OVERRIDABLE
 from alerts.route import ChannelPolicy, DeliveryPolicy
 from flows.config import ChannelDelivery, Config
 
-__all__ = ["ChannelReport", "DeliveryReport", "deliver_pending", "delivery_policy"]
+__all__ = ["ChannelReport", "DeliveryReport", "backoff_rules", "deliver_pending",
+           "delivery_policy"]  # fmt: skip
+
+
+def backoff_rules(config: Config) -> BackoffRules:
+    """The back-off rules with the config's dead-after rule ([alerts] dead_after_strikes and
+    dead_after_hours)."""
+    return replace(RULES, dead_strikes=config.alerts.dead_after_strikes,
+                   dead_after=timedelta(hours=config.alerts.dead_after_hours))  # fmt: skip
 
 
 def delivery_policy(config: Config) -> DeliveryPolicy:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from alerts.health import Health
 from flows.config import DEFAULT_CONFIG, Config, feeds_dir, load_config
-from flows.deliver import DeliveryReport, deliver_pending, delivery_policy
+from flows.deliver import DeliveryReport, backoff_rules, deliver_pending, delivery_policy
 from flows.feeds import publish_feeds
 from flows.health import assess_health, health_notices_sent
 from flows.lease import RunSkipped, run_lease
@@ -109,7 +109,8 @@ def finished(summary: RunSummary, outcome: ShardOutcome) -> State:
 @task(retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def deliver_alerts(engine: Engine, config: Config) -> DeliveryReport:
     """Deliver every pending alert, including those owed by earlier runs."""
-    report = deliver_pending(engine, config.channels, utcnow, policy=delivery_policy(config))
+    report = deliver_pending(engine, config.channels, utcnow, policy=delivery_policy(config),
+                             rules=backoff_rules(config))  # fmt: skip
     logger = get_run_logger()
     logger.info(
         "alerts: %d sent, %d failed, %d still pending", sum(report.sent_by_outlet.values()),

@@ -170,6 +170,9 @@ class Alert(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     matched_terms: Mapped[list[str]] = mapped_column(JSON)
     snippet: Mapped[str] = mapped_column(Text)
+    # Why it matched: {"fields": per term where it was found, "highlights": [start, end) of
+    # the matched words in the snippet}; NULL on rows from before evidence was kept.
+    evidence: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     # A lease so that concurrent senders never deliver the same row twice.

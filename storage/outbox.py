@@ -42,6 +42,8 @@ class PendingAlert:
     also_covered_by: tuple[str, ...] = ()  # the story's other outlets, as of delivery
     created_at: datetime | None = None  # when it was first owed
     sent_alone: bool = False  # already sent alone, owed in a digest too ("both" mode)
+    fields: tuple[str, ...] = ()  # per term, where it was found (alerts.matcher.Match)
+    highlights: tuple[tuple[int, int], ...] = ()  # matched words' [start, end) in the snippet
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,11 @@ def enqueue_alerts(
     terms: Sequence[str],
     snippet: str,
     now: datetime,
+    fields: Sequence[str] = (),
+    highlights: Sequence[tuple[int, int]] = (),
 ) -> int:
     """Owe one alert per channel unless already owed or sent; returns how many were added.
+    `fields` and `highlights` are the match's evidence (alerts.matcher.Match), kept with it.
 
     With a story the key is the story's (one NEW and one UPDATE alert per watchlist, story
     and channel, ever); without one it is the article's, as before stories.
@@ -96,6 +101,7 @@ def enqueue_alerts(
             "attempts": 0,
             "matched_terms": list(terms),
             "snippet": snippet,
+            "evidence": _evidence(fields, highlights),
             "created_at": now,
         }
         for channel in dict.fromkeys(channels)  # dedupe, keeping the order
@@ -110,6 +116,12 @@ def enqueue_alerts(
         .returning(Alert.__table__.c.id)
     )
     return len(session.execute(statement).all())
+
+
+def _evidence(fields: Sequence[str], highlights: Sequence[tuple[int, int]]) -> dict | None:
+    if not fields and not highlights:
+        return None
+    return {"fields": list(fields), "highlights": [[start, end] for start, end in highlights]}
 
 
 def has_alerted(session: Session, article_id: int, watchlist: str) -> bool:
@@ -227,6 +239,7 @@ def _pending(
     alert: Alert, article: Article, reason: str | None, story_outlets: Mapping[int, list[str]]
 ) -> PendingAlert:
     also = other_outlets(story_outlets.get(alert.story_id or article.id, []), article.outlet)
+    evidence = alert.evidence if isinstance(alert.evidence, dict) else {}
     return PendingAlert(
         alert_id=alert.id,
         idempotency_key=alert.idempotency_key,
@@ -244,6 +257,11 @@ def _pending(
         also_covered_by=also,
         created_at=alert.created_at,
         sent_alone=alert.status == SENT,
+        fields=tuple(str(field) for field in evidence.get("fields") or ()),
+        highlights=tuple(
+            (int(span[0]), int(span[1])) for span in evidence.get("highlights") or ()
+            if isinstance(span, list | tuple) and len(span) == 2
+        ),
     )
 
 

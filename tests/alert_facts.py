@@ -20,3 +20,5 @@ class Facts:
     kind: str = "new"
     update_reason: str | None = None
     also_covered_by: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    highlights: tuple[tuple[int, int], ...] = ()

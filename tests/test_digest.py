@@ -92,15 +92,16 @@ def test_a_digest_groups_by_watchlist_then_outlet_newest_first_with_also_covered
     assert "also covered by: BBC" in body and len(part) == 3
 
 
-def test_a_long_slack_digest_splits_into_parts_that_fit_with_hostile_text_inert():
+def test_a_long_slack_digest_is_one_message_of_sections_that_fit_with_hostile_text_inert():
     stories = [Facts(title=f"<!channel> @here <https://evil.example|click> story {n} " + "x" * 150,
                      outlet=f"Outlet {n % 3}") for n in range(60)]  # fmt: skip
-    parts = format_digest(stories, "slack")
-    assert len(parts) > 1 and sum(len(part) for part, _ in parts) == 60
-    for number, (_, message) in enumerate(parts, start=1):
-        assert len(message.body) <= 3000 and f"({number}/{len(parts)})" in message.title
-        assert "<!channel>" not in message.body and "<https://evil" not in message.body
-        assert "@here" not in message.body  # broken by a zero-width joiner
+    ((part, message),) = format_digest(stories, "slack")
+    assert len(part) == 60 and len(message.sections) > 1
+    assert message.title == "[newswatch] Digest: 60 stories (us-russia-syria)"
+    for section in message.sections:
+        assert len(section) < 3000
+        assert "<!channel>" not in section and "<https://evil" not in section
+        assert "@here" not in section  # broken by a zero-width joiner
 
 
 def seed(engine: Engine, count: int, channel: str = "desk", watchlist: str = "w",

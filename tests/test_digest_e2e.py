@@ -30,9 +30,10 @@ def story(n: int) -> ArticleRecord:
     rng = random.Random(n)
     words = " ".join(rng.choice(WORDS) + str(rng.randrange(10_000)) for _ in range(120))
     title = f"{HOSTILE} story {n}" if n % 10 == 0 else f"Syria talks, story {n}"
+    lead = f"{HOSTILE} " if n % 10 == 5 else ""  # hostile text right by the highlighted term
     url = f"https://news.example/{n}.html"
     return ArticleRecord(url=url, fetched_url=url, outlet=f"Outlet {n % 3}", title=title,
-                         text=f"Russia and Syria: {words}.", published_at=T0)
+                         text=f"{lead}Russia and Syria: {words}.", published_at=T0)
 
 
 def test_fifty_matches_in_an_hour_reach_each_channel_capped_with_one_digest(
@@ -73,26 +74,34 @@ def test_fifty_matches_in_an_hour_reach_each_channel_capped_with_one_digest(
     numbers += [int(line.split(" (")[0].rsplit(" ", 1)[1])
                 for line in digest["message"].splitlines() if line.startswith("- ")]
     assert sorted(numbers) == list(range(50))  # each story once
-    # Slack: twenty alone, the digest in as few parts as Slack's 3,000-character section takes.
-    texts = [section_text(payload) for payload in slack.received]
+    # Slack: twenty alone, then the thirty others in ONE post of several sections.
     headers = [header_text(payload) for payload in slack.received]
+    assert len(slack.received) == 21 and slack.posts == 21
     assert not any(h.startswith("[newswatch]") for h in headers[:20])
-    parts = headers[20:]
-    assert parts and all(h.startswith("[newswatch] Digest") for h in parts)
-    assert sum(int(h.split(": ")[1].split(" ")[0]) for h in parts) == 30
+    assert headers[20] == "[newswatch] Digest: 30 stories (syria)"
+    texts = [t for payload in slack.received for t in section_texts(payload)]
+    assert len(section_texts(slack.received[20])) > 1
     assert all(len(text) < 3000 for text in texts)
     for text in texts:  # hostile headlines arrive inert, alone and in the digest
         assert "<!channel>" not in text and "<https://evil" not in text and "<script" not in text
         assert "@here" not in text
-    assert sum(text.count("&lt;!channel&gt;") for text in texts) == 5
+    assert sum(text.count("&lt;!channel&gt;") for text in texts) == 5  # the headlines
+    # Two hostile snippets (stories 5 and 15, sent alone), their matched word highlighted
+    # right after the hostile text.
+    assert sum(text.count("&lt;/script&gt; Russia and *Syria*") for text in texts) == 2
+    digest_text = "\n".join(section_texts(slack.received[20]))
+    alone_text = "\n".join(t for p in slack.received[:20] for t in section_texts(p))
+    for n in range(50):  # each story once across the channel
+        link = f"<https://news.example/{n}.html|"
+        assert digest_text.count(link) + alone_text.count(link) == 1
     # Paced: about a second between two messages to a channel, none between channels.
     assert all(0.9 <= seconds <= 1.0 for seconds in slept)
     assert len(slept) == len(hook.received) - 1 + len(slack.received) - 1
 
 
-def section_text(payload: dict) -> str:
+def section_texts(payload: dict) -> list[str]:
     blocks = payload["attachments"][0]["blocks"]
-    return next(b for b in blocks if b["type"] == "section")["text"]["text"]
+    return [b["text"]["text"] for b in blocks if b["type"] == "section"]
 
 
 def header_text(payload: dict) -> str:

@@ -233,7 +233,7 @@ def test_demo_command_shows_the_delivered_alerts_and_no_prefect_chatter(tmp_path
     assert result.returncode == 0, output
     assert "alert → [us-russia-syria]" in output
     assert "== Inbox: 4 alerts delivered to json://127.0.0.1:" in output
-    assert "│ Matched: Kremlin, Syria, Islamic State" in output
+    assert "│ Matched in the headline: Kremlin, Islamic State; in the text: Syria" in output
     assert "| INFO" not in output and "Starting temporary server" not in output
     assert result.stderr == ""
     # The hint's commands work as printed, from where the demo was run.

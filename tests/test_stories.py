@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from alerts.message import format_alert
-from alerts.query import match as find_match
+from alerts.owe import gate_date
 from alerts.query import parse_query
 from flows.config import Watchlist
-from flows.ingest import Ingested, decide, gate_date, ingest, story_order
+from flows.ingest import Ingested, ingest, story_order
 from spiders.items import ArticleRecord
-from storage.articles import ArticleChange, article_versions, list_articles
+from storage.articles import article_versions, list_articles
 from storage.models import Alert, Article
 from storage.outbox import pending_alerts
 from storage.similarity import signature
 from storage.stories import load_stories
-from storage.updates import UpdateKind
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 WIRE = [
@@ -243,25 +241,3 @@ def test_gate_date_and_story_order_are_pure() -> None:
     assert gate_date(NOW + timedelta(days=2), first_seen, NOW) == first_seen
     early, late = wire_copy(1, "B", published_at=NOW - timedelta(hours=5)), wire_copy(0, "A")
     assert sorted([late, early], key=lambda r: story_order(r, NOW)) == [early, late]
-
-
-@pytest.mark.parametrize(
-    ("kind", "update", "hit", "alerted", "fresh", "expected"),
-    [
-        ("new", None, True, False, True, "new"),
-        ("new", None, True, True, True, "also_covered"),
-        ("new", None, True, False, False, None),
-        ("new", None, False, False, True, None),
-        ("unchanged", None, True, False, True, None),
-        ("updated", "cosmetic", True, True, True, None),
-        ("updated", "material", True, True, True, "update"),
-        ("updated", "material", False, True, True, "update"),  # e.g. a correction
-        ("updated", "material", True, False, True, "update"),  # newly matches
-        ("updated", "material", False, False, True, None),
-        ("updated", "material", True, True, False, None),
-    ],
-)
-def test_decide(kind, update, hit, alerted, fresh, expected) -> None:
-    change = ArticleChange(1, kind, 2, 2, 1, update=UpdateKind(update, "r") if update else None)
-    found = find_match(parse_query("Syria"), "Syria", "Syria") if hit else None
-    assert decide(change, SYRIA, found, alerted, fresh) == expected
