@@ -3,9 +3,8 @@ the start of its clean text. The model loads on the first detection, not on impo
 
 from __future__ import annotations
 
-# The first characters say the language as well as the whole text does, at a bounded cost:
-# a 2,000-character sample takes about 3 ms, a whole 4,400-character article about 4.6 ms
-# (docs/benchmarks.md, "Language detection").
+# The first characters say the language as well as the whole text does, at a cost that does
+# not grow with the article (docs/benchmarks.md, "Language detection").
 SAMPLE_CHARS = 2000
 
 
