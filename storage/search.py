@@ -1,6 +1,8 @@
 """The backtest's full-text index: each article's title, text, byline and outlet in the
-matcher's normal form (alerts.terms.normal), indexed for substring search (SQLite FTS5 with
-the trigram tokenizer, PostgreSQL pg_trgm), so a backtest reads only articles that can match.
+matcher's normal form (alerts.terms.normal), so a backtest reads only articles that can match.
+SQLite keeps the normal form in FTS5 with the trigram tokenizer (a quoted key is a substring
+search, exact); PostgreSQL keeps the set of its words as a tsvector with a GIN index (a key
+is then all of its words, the last one as a prefix when the key is: a superset).
 
 A row is used only while it was built from the article's current content and by today's
 `normal`: an article without such a row is always a candidate, so the index can lag (a row
@@ -21,12 +23,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    and_,
+    cast,
     exists,
+    literal,
     or_,
     select,
     text,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.orm import Session
 
 from alerts.prefilter import AllOf, Need, fts5_query
@@ -43,25 +47,65 @@ BATCH = 500
 
 
 
-def _table(article_id: str) -> Table:
-    return Table(
-        TABLE,
-        MetaData(),
-        Column(article_id, Integer, primary_key=True, key="article_id"),
-        Column("content_hash", String(64)),
-        Column("form", String(16)),
-        Column("body", Text),
-    )
+# tsvector limits: a lexeme under 2 KB, a whole vector under 1 MB. A longer word is left out
+# (a key holding one narrows nothing); an article past the limit gets no row (always read).
+MAX_LEXEME_BYTES = 2046
+MAX_VECTOR_BYTES = 1_000_000
 
-
-# PostgreSQL's table; on SQLite the same columns live in an FTS5 table keyed by its rowid.
-search_table, sqlite_table = _table("article_id"), _table("rowid")
+# PostgreSQL's table; SQLite's FTS5 table has the same columns but `body`, keyed by its rowid.
+search_table = Table(
+    TABLE,
+    MetaData(),
+    Column("article_id", Integer, primary_key=True),
+    Column("content_hash", String(64)),
+    Column("form", String(16)),
+    Column("words", TSVECTOR),
+)
+sqlite_table = Table(
+    TABLE,
+    MetaData(),
+    Column("rowid", Integer, primary_key=True, key="article_id"),
+    Column("content_hash", String(64)),
+    Column("form", String(16)),
+    Column("body", Text),
+)
 
 
 def body(title: str, text: str, author: str | None, outlet: str | None) -> str:
     """What is indexed for an article: its fields in normal form, one a line (each starts and
     ends with a space, so a term's key never spans two fields)."""
     return "\n".join(normal(part or "") for part in (title, text, author, outlet))
+
+
+def word_set(normal_form: str) -> str | None:
+    """The distinct words of a normal form as a tsvector literal (lexemes as they are, no
+    parser or dictionary in between); None when PostgreSQL could not hold it."""
+    found = sorted({w for w in normal_form.split() if len(w.encode()) <= MAX_LEXEME_BYTES})
+    vector = " ".join(_lexeme(word) for word in found)
+    return vector if len(vector.encode()) < MAX_VECTOR_BYTES else None
+
+
+def tsquery(need: Need) -> str | None:
+    """`need` as a tsquery literal over word sets: each key all of its words (the last a
+    prefix when the key is one); None when nothing narrows."""
+    if isinstance(need, str):
+        words = need.split()
+        if not words or any(len(word.encode()) > MAX_LEXEME_BYTES for word in words):
+            return None
+        lexemes = [_lexeme(word) for word in words]
+        if not need.endswith(" "):
+            lexemes[-1] += ":*"  # a prefix key: its last word is a prefix
+        return " & ".join(lexemes)
+    parts = [tsquery(part) for part in need.parts]
+    if isinstance(need, AllOf):
+        known = [part for part in parts if part is not None]
+        return "(" + " & ".join(known) + ")" if known else None
+    return None if None in parts else "(" + " | ".join(parts) + ")"  # type: ignore[arg-type]
+
+
+def _lexeme(word: str) -> str:
+    # Normal words hold no quote or backslash; escaped anyway, as tsvector input wants.
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 @cache
@@ -106,16 +150,12 @@ def candidate(session: Session, need: Need | None) -> ColumnElement[bool]:
         found = text(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :need")
         hits = Article.id.in_(found.bindparams(need=fts5_query(need)))
     else:
-        hits = Article.id.in_(select(search_table.c.article_id).where(_like(need)))
+        words = tsquery(need)
+        if words is None:
+            return text("1 = 1")  # type: ignore[return-value]
+        matching = search_table.c.words.bool_op("@@")(cast(literal(words), TSQUERY))
+        hits = Article.id.in_(select(search_table.c.article_id).where(matching))
     return or_(hits, ~_current(sqlite))
-
-
-def _like(need: Need) -> ColumnElement[bool]:
-    """`need` as LIKE tests on the body (pg_trgm's GIN index answers them)."""
-    if isinstance(need, str):
-        return search_table.c.body.contains(need, autoescape=True)
-    parts = [_like(part) for part in need.parts]
-    return and_(*parts) if isinstance(need, AllOf) else or_(*parts)
 
 
 def _current(sqlite: bool) -> ColumnElement[bool]:
@@ -137,20 +177,23 @@ def _row(
 
 
 def _write(session: Session | Connection, rows: Iterable[dict[str, object]]) -> None:
-    rows = list(rows)
-    if not rows:
-        return
     if _is_sqlite(session):
         # FTS5 takes REPLACE on its rowid; the rowid is the article's id.
         statement = text(f"INSERT OR REPLACE INTO {TABLE} (rowid, content_hash, form, body) "
                          "VALUES (:id, :hash, :form, :body)")  # fmt: skip
     else:
         statement = text(
-            f"INSERT INTO {TABLE} (article_id, content_hash, form, body) "
-            "VALUES (:id, :hash, :form, :body) ON CONFLICT (article_id) DO UPDATE SET "
-            "content_hash = excluded.content_hash, form = excluded.form, body = excluded.body"
+            f"INSERT INTO {TABLE} (article_id, content_hash, form, words) "
+            "VALUES (:id, :hash, :form, CAST(:words AS tsvector)) ON CONFLICT (article_id) DO "
+            "UPDATE SET content_hash = excluded.content_hash, form = excluded.form, "
+            "words = excluded.words"
         )
-    session.execute(statement, rows)
+        # Too many words for a tsvector: no new row, so the old one (if any) is stale.
+        rows = [row | {"words": words} for row in rows
+                if (words := word_set(str(row.pop("body")))) is not None]  # fmt: skip
+    rows = list(rows)
+    if rows:
+        session.execute(statement, rows)
 
 
 def _is_sqlite(session: Session | Connection) -> bool:
@@ -158,4 +201,7 @@ def _is_sqlite(session: Session | Connection) -> bool:
     return bind.dialect.name == "sqlite"
 
 
-__all__ = ["SQLITE_SHADOWS", "TABLE", "body", "candidate", "form", "index_all", "index_article"]
+__all__ = [
+    "SQLITE_SHADOWS", "TABLE", "body", "candidate", "form", "index_all", "index_article",
+    "tsquery", "word_set",
+]  # fmt: skip

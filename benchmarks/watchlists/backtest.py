@@ -77,16 +77,16 @@ def index(url: str) -> str:
     migrate(engine)
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
-            size = sum(connection.execute(text(f"SELECT sum(length(block)) FROM {shadow}"))
-                       .scalar() or 0 for shadow in (f"{TABLE}_data",))  # fmt: skip
+            size = connection.execute(text(f"SELECT sum(length(block)) FROM {TABLE}_data"))
             body = connection.execute(text(f"SELECT sum(length(c2)) FROM {TABLE}_content"))
+            kept = "folded text"
         else:
-            size = connection.execute(text(
-                "SELECT pg_indexes_size('article_search')")).scalar()  # fmt: skip
-            body = connection.execute(text(f"SELECT sum(octet_length(body)) FROM {TABLE}"))
-        stored = body.scalar() or 0
+            size = connection.execute(text(f"SELECT pg_indexes_size('{TABLE}')"))
+            body = connection.execute(text(f"SELECT pg_table_size('{TABLE}')"))
+            kept = "word sets"
+        index_mb, kept_mb = (size.scalar() or 0) / 2**20, (body.scalar() or 0) / 2**20
     engine.dispose()
-    return f"folded text {stored / 2**20:,.0f} MB, trigram index {size / 2**20:,.0f} MB"
+    return f"{kept} {kept_mb:,.0f} MB, index {index_mb:,.0f} MB"
 
 
 def timed_backtest(url: str, days: int) -> tuple[float, dict]:
