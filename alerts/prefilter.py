@@ -1,9 +1,9 @@
 """What an article must contain for a query to have a chance (pure): a condition over the
-substrings of the article's normal form, for a full-text index to narrow a backtest with.
+words of the article's normal form, for a full-text index to narrow a backtest with.
 
 The condition is a superset: every article the query matches satisfies it, so the exact
 matcher run on the articles that do decides alone. NOT and lang: never narrow; a term too
-short for a trigram index narrows nothing either."""
+as short as a one-letter prefix narrows nothing either."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from alerts.terms import And, Lang, Near, Node, Not, Term
 if TYPE_CHECKING:
     from alerts.query import Query
 
-MIN_CHARS = 3  # a trigram index finds no substring shorter than this (FTS5 returns no rows)
+MIN_CHARS = 3  # a key shorter (a one-letter prefix) would hold for most articles anyway
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class AnyOf:
     parts: tuple[Need, ...]
 
 
-# A substring of the article's `normal` form (title, text, byline, outlet), or a combination.
+# A key: a substring of the article's `normal` form (title, text, byline, outlet), " word
+# word " or, for a prefix, " word wor"; or a combination of keys.
 Need = str | AllOf | AnyOf
 
 
@@ -76,18 +77,14 @@ def _any(parts: list[Need]) -> Need:
     return unique[0] if len(unique) == 1 else AnyOf(tuple(unique))
 
 
-def holds(need: Need, body: str) -> bool:
-    """Whether `body` (an article's normal form) satisfies `need` (what the indexes compute)."""
+def holds(need: Need, words: frozenset[str]) -> bool:
+    """Whether an article whose normal form has these words can satisfy `need`: every word of
+    a key among them, the last as a prefix when the key is one (what the indexes compute; a
+    key that is a substring of the normal form always holds)."""
     if isinstance(need, str):
-        return need in body
-    results = (holds(part, body) for part in need.parts)
+        *whole, last = need.split()
+        if not need.endswith(" "):
+            return all(w in words for w in whole) and any(w.startswith(last) for w in words)
+        return all(w in words for w in (*whole, last))
+    results = (holds(part, words) for part in need.parts)
     return all(results) if isinstance(need, AllOf) else any(results)
-
-
-def fts5_query(need: Need) -> str:
-    """`need` as an SQLite FTS5 query over a trigram-tokenized column (a quoted string is then a
-    substring, spaces included)."""
-    if isinstance(need, str):
-        return '"' + need.replace('"', '""') + '"'
-    joiner = " AND " if isinstance(need, AllOf) else " OR "
-    return "(" + joiner.join(fts5_query(part) for part in need.parts) + ")"

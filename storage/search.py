@@ -1,8 +1,8 @@
-"""The backtest's full-text index: each article's title, text, byline and outlet in the
-matcher's normal form (alerts.terms.normal), so a backtest reads only articles that can match.
-SQLite keeps the normal form in FTS5 with the trigram tokenizer (a quoted key is a substring
-search, exact); PostgreSQL keeps the set of its words as a tsvector with a GIN index (a key
-is then all of its words, the last one as a prefix when the key is: a superset).
+"""The backtest's full-text index: the set of words of each article's title, text, byline and
+outlet in the matcher's normal form (alerts.terms.normal), so a backtest reads only articles
+that can match. SQLite keeps it in FTS5 (the ascii tokenizer with "_" a word character: one
+normal word is one token), PostgreSQL as a tsvector of those very words with a GIN index; a
+query's key then holds when all its words are there, the last as a prefix for a prefix key.
 
 A row is used only while it was built from the article's current content and by today's
 `normal`: an article without such a row is always a candidate, so the index can lag (a row
@@ -11,7 +11,7 @@ written by another tool, a changed fold) without a backtest missing a match."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 from sqlalchemy import (
@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.orm import Session
 
-from alerts.prefilter import AllOf, Need, fts5_query
+from alerts.prefilter import AllOf, Need
 from alerts.terms import normal
 from storage.models import Article
 
@@ -44,15 +44,13 @@ SQLITE_SHADOWS = tuple(f"{TABLE}_{part}" for part in ("data", "idx", "content", 
 # Text that exercises every rule of `normal`: its normal form names the fold in each row.
 _PROBE = "Straße İIıi Élysée ﬁ ½ 北京下雨 한국어 مـرحبا “al-Bab’s” Ǆ ǅ Ω K"
 BATCH = 500
-
-
-
 # tsvector limits: a lexeme under 2 KB, a whole vector under 1 MB. A longer word is left out
-# (a key holding one narrows nothing); an article past the limit gets no row (always read).
+# on both databases (a key holding one narrows nothing); an article past the limit gets no
+# PostgreSQL row (it is always read).
 MAX_LEXEME_BYTES = 2046
 MAX_VECTOR_BYTES = 1_000_000
 
-# PostgreSQL's table; SQLite's FTS5 table has the same columns but `body`, keyed by its rowid.
+# PostgreSQL's table; SQLite's FTS5 table has the same columns, keyed by its rowid.
 search_table = Table(
     TABLE,
     MetaData(),
@@ -67,45 +65,61 @@ sqlite_table = Table(
     Column("rowid", Integer, primary_key=True, key="article_id"),
     Column("content_hash", String(64)),
     Column("form", String(16)),
-    Column("body", Text),
+    Column("words", Text),
 )
 
 
-def body(title: str, text: str, author: str | None, outlet: str | None) -> str:
-    """What is indexed for an article: its fields in normal form, one a line (each starts and
-    ends with a space, so a term's key never spans two fields)."""
-    return "\n".join(normal(part or "") for part in (title, text, author, outlet))
+def words(title: str, text: str, author: str | None, outlet: str | None) -> list[str]:
+    """What is indexed for an article: the distinct words of its fields in normal form (those
+    a tsvector can hold), sorted."""
+    found = set()
+    for part in (title, text, author, outlet):
+        found.update(normal(part or "").split())
+    return sorted(w for w in found if len(w.encode()) <= MAX_LEXEME_BYTES)
 
 
-def word_set(normal_form: str) -> str | None:
-    """The distinct words of a normal form as a tsvector literal (lexemes as they are, no
-    parser or dictionary in between); None when PostgreSQL could not hold it."""
-    found = sorted({w for w in normal_form.split() if len(w.encode()) <= MAX_LEXEME_BYTES})
-    vector = " ".join(_lexeme(word) for word in found)
+def tsvector(found: list[str]) -> str | None:
+    """Words as a tsvector literal (lexemes as they are: no parser or dictionary in between);
+    None when PostgreSQL could not hold it."""
+    vector = " ".join(_tsquoted(word) for word in found)
     return vector if len(vector.encode()) < MAX_VECTOR_BYTES else None
 
 
 def tsquery(need: Need) -> str | None:
-    """`need` as a tsquery literal over word sets: each key all of its words (the last a
-    prefix when the key is one); None when nothing narrows."""
+    """`need` as a PostgreSQL tsquery over word sets; None when it narrows nothing."""
+    return _render(need, _tsquoted, ":*", " & ", " | ")
+
+
+def fts5_query(need: Need) -> str | None:
+    """`need` as an SQLite FTS5 query over word sets; None when it narrows nothing."""
+    return _render(need, _fts5_quoted, "*", " AND ", " OR ")
+
+
+def _render(
+    need: Need, quoted: Callable[[str], str], prefix: str, and_: str, or_: str
+) -> str | None:
     if isinstance(need, str):
-        words = need.split()
-        if not words or any(len(word.encode()) > MAX_LEXEME_BYTES for word in words):
-            return None
-        lexemes = [_lexeme(word) for word in words]
+        found = need.split()
+        if not found or any(len(word.encode()) > MAX_LEXEME_BYTES for word in found):
+            return None  # a word no row holds: this key cannot narrow
+        lexemes = [quoted(word) for word in found]
         if not need.endswith(" "):
-            lexemes[-1] += ":*"  # a prefix key: its last word is a prefix
-        return " & ".join(lexemes)
-    parts = [tsquery(part) for part in need.parts]
+            lexemes[-1] += prefix  # a prefix key: its last word is a prefix
+        return and_.join(lexemes)
+    parts = [_render(part, quoted, prefix, and_, or_) for part in need.parts]
     if isinstance(need, AllOf):
         known = [part for part in parts if part is not None]
-        return "(" + " & ".join(known) + ")" if known else None
-    return None if None in parts else "(" + " | ".join(parts) + ")"  # type: ignore[arg-type]
+        return "(" + and_.join(known) + ")" if known else None
+    return None if None in parts else "(" + or_.join(parts) + ")"  # type: ignore[arg-type]
 
 
-def _lexeme(word: str) -> str:
+def _tsquoted(word: str) -> str:
     # Normal words hold no quote or backslash; escaped anyway, as tsvector input wants.
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _fts5_quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
 
 
 @cache
@@ -124,7 +138,7 @@ def index_article(
     outlet: str | None,
 ) -> None:
     """Index (or re-index) one article's current content."""
-    _write(session, [_row(article_id, content_hash, title, text, author, outlet)])
+    _write(session, [(article_id, content_hash, words(title, text, author, outlet))])
 
 
 def index_all(connection: Connection) -> int:
@@ -135,7 +149,7 @@ def index_all(connection: Connection) -> int:
     done = 0
     rows = connection.execute(query.execution_options(yield_per=BATCH)).partitions(BATCH)
     for batch in list(rows) if _is_sqlite(connection) else rows:  # SQLite: read, then write
-        _write(connection, [_row(*row) for row in batch])
+        _write(connection, [(i, content, words(*fields)) for i, content, *fields in batch])
         done += len(batch)
     return done
 
@@ -143,17 +157,15 @@ def index_all(connection: Connection) -> int:
 def candidate(session: Session, need: Need | None) -> ColumnElement[bool]:
     """A WHERE clause over articles: true for every article that can satisfy `need` (all of
     them when it is None), and for every article the index does not cover currently."""
-    if need is None:
-        return text("1 = 1")  # type: ignore[return-value]
     sqlite = _is_sqlite(session)
+    query = None if need is None else (fts5_query if sqlite else tsquery)(need)
+    if query is None:
+        return text("1 = 1")  # type: ignore[return-value]
     if sqlite:
-        found = text(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :need")
-        hits = Article.id.in_(found.bindparams(need=fts5_query(need)))
+        found = text(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :query")
+        hits = Article.id.in_(found.bindparams(query=query))
     else:
-        words = tsquery(need)
-        if words is None:
-            return text("1 = 1")  # type: ignore[return-value]
-        matching = search_table.c.words.bool_op("@@")(cast(literal(words), TSQUERY))
+        matching = search_table.c.words.bool_op("@@")(cast(literal(query), TSQUERY))
         hits = Article.id.in_(select(search_table.c.article_id).where(matching))
     return or_(hits, ~_current(sqlite))
 
@@ -168,19 +180,12 @@ def _current(sqlite: bool) -> ColumnElement[bool]:
     )
 
 
-def _row(
-    article_id: int, content_hash: str, title: str, text: str, author: str | None,
-    outlet: str | None,
-) -> dict[str, object]:
-    return {"id": article_id, "hash": content_hash, "form": form(),
-            "body": body(title, text, author, outlet)}  # fmt: skip
-
-
-def _write(session: Session | Connection, rows: Iterable[dict[str, object]]) -> None:
+def _write(session: Session | Connection, rows: Iterable[tuple[int, str, list[str]]]) -> None:
     if _is_sqlite(session):
         # FTS5 takes REPLACE on its rowid; the rowid is the article's id.
-        statement = text(f"INSERT OR REPLACE INTO {TABLE} (rowid, content_hash, form, body) "
-                         "VALUES (:id, :hash, :form, :body)")  # fmt: skip
+        statement = text(f"INSERT OR REPLACE INTO {TABLE} (rowid, content_hash, form, words) "
+                         "VALUES (:id, :hash, :form, :words)")  # fmt: skip
+        values = [{"id": i, "hash": h, "form": form(), "words": " ".join(ws)} for i, h, ws in rows]
     else:
         statement = text(
             f"INSERT INTO {TABLE} (article_id, content_hash, form, words) "
@@ -189,11 +194,10 @@ def _write(session: Session | Connection, rows: Iterable[dict[str, object]]) -> 
             "words = excluded.words"
         )
         # Too many words for a tsvector: no new row, so the old one (if any) is stale.
-        rows = [row | {"words": words} for row in rows
-                if (words := word_set(str(row.pop("body")))) is not None]  # fmt: skip
-    rows = list(rows)
-    if rows:
-        session.execute(statement, rows)
+        values = [{"id": i, "hash": h, "form": form(), "words": vector}
+                  for i, h, ws in rows if (vector := tsvector(ws)) is not None]  # fmt: skip
+    if values:
+        session.execute(statement, values)
 
 
 def _is_sqlite(session: Session | Connection) -> bool:
@@ -202,6 +206,6 @@ def _is_sqlite(session: Session | Connection) -> bool:
 
 
 __all__ = [
-    "SQLITE_SHADOWS", "TABLE", "body", "candidate", "form", "index_all", "index_article",
-    "tsquery", "word_set",
+    "SQLITE_SHADOWS", "TABLE", "candidate", "form", "fts5_query", "index_all", "index_article",
+    "tsquery", "tsvector", "words",
 ]  # fmt: skip

@@ -1,5 +1,5 @@
-"""Backtest index: every article's normal form, indexed (SQLite: FTS5 trigram over it;
-PostgreSQL: its word set as a tsvector, GIN), and filled for the articles already stored.
+"""Backtest index: the set of words of every article's normal form, indexed (SQLite: FTS5;
+PostgreSQL: a tsvector with a GIN index), and filled for the articles already stored.
 
 Revision ID: 0012
 Revises: 0011
@@ -24,10 +24,12 @@ def upgrade() -> None:
 
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        # rowid is the article's id; the body is already folded, so no case folding on top.
+        # rowid is the article's id. The ascii tokenizer splits at ASCII non-word characters
+        # only (every non-ASCII character is a word character): with "_" a word character too,
+        # a normal word is exactly one token. Which words, not where: no positions kept.
         op.execute(
-            "CREATE VIRTUAL TABLE article_search USING fts5("
-            "content_hash UNINDEXED, form UNINDEXED, body, tokenize = 'trigram case_sensitive 1')"
+            "CREATE VIRTUAL TABLE article_search USING fts5(content_hash UNINDEXED, "
+            "form UNINDEXED, words, tokenize = \"ascii tokenchars '_'\", detail = none)"
         )
         # A virtual table has no foreign keys: a deleted article takes its row along here.
         op.execute(
@@ -36,8 +38,8 @@ def upgrade() -> None:
         )
         index_all(bind)
         return
-    # The set of the words of the normal form: a word is a lexeme as it is (no parser or
-    # dictionary of PostgreSQL's in between, which would split and fold otherwise).
+    # A word is a lexeme as it is (no parser or dictionary of PostgreSQL's in between, which
+    # would split and fold otherwise).
     op.execute(
         "CREATE TABLE article_search ("
         "article_id INTEGER NOT NULL PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,"
