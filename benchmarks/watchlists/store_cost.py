@@ -3,11 +3,13 @@ articles, 200 to a transaction as the pipeline stores them, with the index kept 
 (the same code with storage.articles.index_article made a no-op), on SQLite and PostgreSQL.
 
     .venv/bin/python -m benchmarks.watchlists.store_cost [--articles 2000] [--postgres URL]
+        [--write]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 import uuid
@@ -20,11 +22,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 import storage.articles
-from benchmarks.watchlists.run import articles
+from benchmarks.watchlists.run import articles, write_section
 from spiders.items import ArticleRecord
 from storage.db import make_engine, migrate, write_engine
 
 BATCH = 200  # flows.store.BATCH_SIZE
+HEADING = "## Watchlists: what the backtest index costs a store"
 
 
 def records(count: int) -> list[ArticleRecord]:
@@ -71,11 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--postgres", help="postgresql+psycopg://… to test in new schemas")
+    parser.add_argument("--write", action="store_true", help=f"update '{HEADING}'")
     args = parser.parse_args(argv)
-    batch = records(args.articles)
+    batch, lines, load = records(args.articles), [], os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         files = iter(range(2))
-        print("SQLite:", compare(lambda: f"sqlite:///{Path(folder) / f'{next(files)}.db'}", batch))
+        lines.append("SQLite: " + compare(
+            lambda: f"sqlite:///{Path(folder) / f'{next(files)}.db'}", batch))  # fmt: skip
+        print(lines[-1])
     if args.postgres:
         admin, schemas = make_engine(args.postgres), []
 
@@ -87,12 +93,21 @@ def main(argv: list[str] | None = None) -> int:
             return make_url(args.postgres).update_query_dict(options).render_as_string(False)
 
         try:
-            print("PostgreSQL:", compare(fresh, batch))
+            lines.append("PostgreSQL: " + compare(fresh, batch))
+            print(lines[-1])
         finally:
             with admin.begin() as connection:
                 for schema in schemas:
                     connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
+    if args.write:
+        command = f"python -m benchmarks.watchlists.store_cost --articles {args.articles} " \
+                  "--postgres URL --write"  # fmt: skip
+        body = [f"`{command}`: `upsert_article` of generated news-length articles, 200 to a "
+                "transaction, with the backtest index kept and without (the store path before "
+                "it), fresh databases, the shared 2-core machine.", "", "```", *lines, "```", "",
+                f"Load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end."]
+        write_section("\n".join(body), heading=HEADING)
     return 0
 
 
