@@ -146,11 +146,11 @@ def index_all(connection: Connection) -> int:
     current = _current(_is_sqlite(connection))
     query = select(Article.id, Article.content_hash, Article.title, Article.text,
                    Article.author, Article.outlet).where(~current).order_by(Article.id)  # fmt: skip
-    done = 0
-    rows = connection.execute(query.execution_options(yield_per=BATCH)).partitions(BATCH)
-    for batch in list(rows) if _is_sqlite(connection) else rows:  # SQLite: read, then write
+    done, last = 0, -1
+    # A batch at a time by id, each read before it is written: memory stays one batch's worth.
+    while batch := connection.execute(query.where(Article.id > last).limit(BATCH)).all():
         _write(connection, [(i, content, words(*fields)) for i, content, *fields in batch])
-        done += len(batch)
+        done, last = done + len(batch), batch[-1].id
     return done
 
 
