@@ -177,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         command = "python -m benchmarks.watchlists.backtest --articles N --postgres URL --write"
         body = [f"`{command}`: `rules backtest` of `{QUERY}` (pick candidates, read, match, "
                 "count; wall time on the shared 2-core machine). \"read\" is how many articles "
-                "the index left to the exact matcher.", "", "```", *lines, "```", "",
+                "the index left to the exact matcher; the last line of each is a query whose "
+                "words every article holds: the index rules nothing out, the whole window is "
+                "read (the bound on a backtest's time).", "", "```", *lines, "```", "",
                 f"Load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
                 "", *table(after, args.articles), "", "\"Before\" is the same command at "
                 "commit 4466d68 (every article read and matched; load average 11.2 then). The "
