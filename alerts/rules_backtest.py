@@ -32,6 +32,7 @@ class Backtest:
     watchlist: str
     days: int
     scanned: int = 0
+    ruled_out: int = 0  # of those scanned, articles the full-text index showed cannot match
     matched_articles: int = 0
     per_day: Counter[date] = field(default_factory=Counter)
     stories: dict[int, StoredArticle] = field(default_factory=dict)
@@ -51,12 +52,18 @@ class Backtest:
         if len(self.sample) < SAMPLE_SIZE:
             self.sample.append((article, hit))
 
+    def rule_out(self, count: int) -> None:
+        """Count `count` scanned articles that cannot match (the index said so: none is read)."""
+        self.scanned += count
+        self.ruled_out += count
+
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data."""
         return {
             "watchlist": self.watchlist,
             "days": self.days,
             "articles_scanned": self.scanned,
+            "articles_read": self.scanned - self.ruled_out,
             "articles_matched": self.matched_articles,
             "alerts": len(self.stories),
             "per_day": {day.isoformat(): n for day, n in sorted(self.per_day.items())},
@@ -76,7 +83,9 @@ class Backtest:
         lines = [
             f"backtest {self.watchlist!r}, last {self.days} days: {self.scanned} articles "
             f"scanned, {self.matched_articles} matched, {len(self.stories)} alerts would have "
-            "been sent (none was)"
+            "been sent (none was)",
+            f"  ({self.scanned - self.ruled_out} read and matched exactly; the full-text index "
+            f"ruled out {self.ruled_out})",
         ]
         lines += [f"  {day.isoformat()}  {n}" for day, n in sorted(self.per_day.items())]
         if self.sample:

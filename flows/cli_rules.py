@@ -17,6 +17,7 @@ from flows.cli_options import ConfigOption, JsonOption, json_line, load_or_exit,
 from flows.config import Config, Example
 
 if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
     from sqlalchemy.orm import Session
 
     from alerts.query import Query
@@ -191,29 +192,51 @@ def backtest(
 def run_backtest(
     session: Session, label: str, parsed: Query, since: datetime, days: int
 ) -> Backtest:
-    """Match `parsed` over the articles stored since `since`, oldest first (reads only)."""
+    """Match `parsed` over the articles stored since `since`, oldest first (reads only): the
+    full-text index picks the candidates, the exact matcher decides."""
     from alerts.matcher import Watchlists
+    from alerts.prefilter import required
+    from storage.search import candidate
 
     compiled = Watchlists({label: parsed})
     result = Backtest(label, days)
-    for stored, article in _stored_since(session, since):
+    read = 0
+    for stored, article in _stored_since(session, since, candidate(session, required(parsed))):
+        read += 1
         if compiled.surely_misses(article):
             result.add(stored, None)
         else:
             result.add(stored, compiled.evaluate(parsed, compiled.hits(article)))
+    result.rule_out(_count_since(session, since) - read)
     return result
 
 
-def _stored_since(session: Session, since: datetime) -> Iterator[tuple[StoredArticle, Article]]:
-    from sqlalchemy import func, select
+def _day() -> ColumnElement[datetime]:
+    from sqlalchemy import func
 
     from storage.models import Article as Row
 
-    day = func.coalesce(Row.published_at, Row.first_seen_at)
+    return func.coalesce(Row.published_at, Row.first_seen_at)
+
+
+def _count_since(session: Session, since: datetime) -> int:
+    from sqlalchemy import func, select
+
+    return session.scalar(select(func.count()).where(_day() >= since)) or 0
+
+
+def _stored_since(
+    session: Session, since: datetime, candidate: ColumnElement[bool]
+) -> Iterator[tuple[StoredArticle, Article]]:
+    from sqlalchemy import select
+
+    from storage.models import Article as Row
+
+    day = _day()
     columns = (Row.id, Row.story_id, Row.url, Row.outlet, Row.title, Row.text, Row.author,
                Row.language, Row.published_at, Row.first_seen_at)  # fmt: skip
     rows = session.execute(
-        select(*columns).where(day >= since).order_by(day, Row.id),
+        select(*columns).where(day >= since, candidate).order_by(day, Row.id),
         execution_options={"yield_per": 2000},
     )
     for row in rows:

@@ -1,5 +1,5 @@
-"""The maintenance flow: check a SQLite file's integrity in full, then apply the configured
-retention to stored versions and raw pages."""
+"""The maintenance flow: check a SQLite file's integrity in full, apply the configured
+retention to stored versions and raw pages, and bring the backtest index up to date."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from flows.config import DEFAULT_CONFIG, Retention, load_config
 from flows.tasks import prepare_database, utcnow
 from storage.db import check_integrity, write_engine
 from storage.retention import Pruned, prune_raw_html, prune_versions
+from storage.search import index_all
 
 
 @task(retries=1, retry_delay_seconds=30, cache_policy=NO_CACHE)
@@ -36,6 +37,14 @@ def apply_retention(engine: Engine, retention: Retention) -> Pruned:
 
 
 @task(cache_policy=NO_CACHE)
+def refresh_search_index(engine: Engine) -> int:
+    """Index the articles the backtest index does not hold as they are (rows written by other
+    tools, or folded by an older version); how many. Until then backtests read them all."""
+    with write_engine(engine).begin() as connection:
+        return index_all(connection)
+
+
+@task(cache_policy=NO_CACHE)
 def verify_integrity(engine: Engine) -> None:
     """SQLite's full integrity_check (every index against its table); DatabaseUnusable if the
     file is damaged, before retention deletes anything. PostgreSQL checks itself."""
@@ -51,12 +60,14 @@ def maintenance(config_path: str = DEFAULT_CONFIG) -> Pruned:
     try:
         verify_integrity(engine)
         pruned = apply_retention(engine, config.retention)
+        indexed = refresh_search_index(engine)
     finally:
         engine.dispose()
     text = (
         f"deleted {pruned.versions} old versions (kept {config.retention.versions_days or '∞'}"
         f" days), cleared {pruned.raw_pages} raw pages"
-        f" (kept {config.retention.raw_html_days or '∞'} days)"
+        f" (kept {config.retention.raw_html_days or '∞'} days), indexed {indexed} articles"
+        " for backtests"
     )
     get_run_logger().info(text)
     create_markdown_artifact(key="newswatch-maintenance", markdown=text)

@@ -14,12 +14,12 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction, load_html
 from trafilatura.settings import Document
-from trafilatura.utils import LANGID_FLAG, language_classifier
 
 from spiders.authors import clean_authors
 from spiders.dates import copyright_guess, publish_time, update_time
 from spiders.excludes import compile_excludes, drop_excluded
 from spiders.headline import choose_headline, site_keys, strip_site
+from spiders.language import detect
 from spiders.limits import check_tree_size
 from spiders.refine import Refined, refine
 from spiders.region import country_zones, page_country
@@ -247,5 +247,4 @@ def _language(tree: HtmlElement, text: str) -> str | None:
             code = re.split(r"[-_]", value.strip())[0].lower()
             if code.isalpha() and 2 <= len(code) <= 3:
                 return code
-    # The detector (py3langid) is an optional trafilatura extra; without it we say None.
-    return language_classifier(text, "") if LANGID_FLAG and text else None
+    return detect(text)  # nothing declared: the text says it

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from spiders.items import ArticleRecord
 from storage.db import dialect_insert
 from storage.models import Article, ArticleVersion
+from storage.search import index_article
 from storage.stories import other_outlets, shared_story_outlets
 from storage.updates import UpdateKind, classify_update
 
@@ -160,6 +161,8 @@ def upsert_article(
         row.raw_html = raw_html
         session.add(row)
         session.flush()
+        index_article(session, article_id, content_hash, record.title, record.text,
+                      record.author, record.outlet)  # fmt: skip
         return ArticleChange(
             article_id, "new", 1, row.id, story_id, record.published_at, first_seen_at=seen_at
         )
@@ -186,6 +189,8 @@ def upsert_article(
         verdict = _judge_edit(current, record, restate)
     _apply_record(article, record, content_hash)
     article.updated_at = seen_at
+    index_article(session, article.id, content_hash, article.title, article.text,
+                  article.author, article.outlet)  # fmt: skip
     row = _version_row(article.id, current.version + 1, record, content_hash, seen_at)
     row.raw_html = raw_html
     row.update_kind, row.update_reason = verdict.kind, verdict.reason
