@@ -1,4 +1,4 @@
-"""The backtest's full-text index (migration 0012, storage.search, alerts.prefilter): a backtest
+"""The backtest's full-text index (migration 0013, storage.search, alerts.prefilter): a backtest
 that reads only the index's candidates says exactly what a scan of every article says, on
 SQLite and PostgreSQL, for phrases, prefixes, NEAR, scopes, CJK and folded letters."""
 

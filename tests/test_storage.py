@@ -51,7 +51,7 @@ TABLES = {
     "learned_boilerplate",
 }
 # The backtest's full-text index: DDL of each backend's own (FTS5, pg_trgm), kept by migration
-# 0012 rather than modelled; FTS5 adds shadow tables of its own.
+# 0013 rather than modelled; FTS5 adds shadow tables of its own.
 SEARCH_TABLES = {SEARCH_TABLE, *SQLITE_SHADOWS}
 
 

@@ -116,7 +116,7 @@ def measure(url: str, count: int, timings: dict[int, float]) -> list[str]:
     lines = [f"  filled {count:,} articles in {time.perf_counter() - started:.0f} s"]
     started = time.perf_counter()
     sizes = index(url)
-    lines.append(f"  migration 0012 indexed them in "
+    lines.append(f"  migration 0013 indexed them in "
                  f"{time.perf_counter() - started:.0f} s: {sizes}")  # fmt: skip
     for days in (7, DAYS + 1):
         seconds, data = timed_backtest(url, days)
