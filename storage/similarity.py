@@ -54,8 +54,8 @@ _WORD = re.compile(r"\w+")
 _POSITION = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1], np.uint32)
 
 _MAX_FURNITURE_WORDS = 40  # a long line that merely starts like furniture is prose
-_FIRST_ROWS = 1024  # the index's arrays double from this many rows
-_RECENT_ROWS = 256  # rows scanned unsorted, at least, before the index sorts them in
+_FIRST_ROWS = 1024  # the index's arrays grow from this many rows
+_RECENT_ROWS = 256  # rows scanned unsorted before the index merges them in
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ class StoryIndex(Generic[K]):
 
     An LSH index (LSH_BANDS bands of LSH_ROWS values): the candidates are the articles sharing
     at least one band with the query, verified in one numpy operation. Held as arrays, about
-    1 KB an article (datasketch's MinHashLSH held ~19 KB in dicts of sets), so a long window
+    1.3 KB an article (datasketch's MinHashLSH held ~19 KB in dicts of sets), so a long window
     costs the storing process little memory."""
 
     def __init__(self) -> None:
@@ -152,13 +152,12 @@ class StoryIndex(Generic[K]):
         self._keys: dict[int, K] = {}
         self._free: list[int] = []  # rows of removed keys, reused before the arrays grow
         self._values = np.zeros((_FIRST_ROWS, NUM_PERM), np.uint32)
-        self._bands = np.zeros((_FIRST_ROWS, LSH_BANDS), np.uint64)
         self._shingles = np.zeros(_FIRST_ROWS, np.int64)
         self._used = np.zeros(_FIRST_ROWS, bool)
-        # Every used row's bands, sorted, for lookups by value; rows indexed since the last sort
-        # are scanned instead (`_recent`), until there are enough of them to sort again.
+        # Every indexed row's bands, sorted, for lookups by value; rows indexed since the last
+        # merge are scanned instead (`_recent`), until there are enough of them to merge in.
         self._sorted = np.zeros(0, np.uint64)
-        self._sorted_rows = np.zeros(0, np.intp)
+        self._sorted_rows = np.zeros(0, np.int32)
         self._recent: list[int] = []
 
     @classmethod
@@ -178,12 +177,11 @@ class StoryIndex(Generic[K]):
         row = self._free.pop() if self._free else self._new_row()
         self._rows[key], self._keys[row] = row, key
         self._values[row] = sketch.values
-        self._bands[row] = _band_keys(sketch.values)
         self._shingles[row] = sketch.shingles
         self._used[row] = True
         self._recent.append(row)
-        if len(self._recent) > max(_RECENT_ROWS, len(self._rows) // 8):
-            self._sort()
+        if len(self._recent) >= _RECENT_ROWS:
+            self._merge()
         return True
 
     def remove(self, key: K) -> None:
@@ -223,31 +221,32 @@ class StoryIndex(Generic[K]):
 
     def _candidates(self, bands: np.ndarray) -> np.ndarray:
         # The used rows sharing at least one band with the query. Sorted entries may be stale
-        # (a removed or reused row): each is checked against the row's current bands.
+        # (a removed or reused row): each is checked against the row's current values.
         low = np.searchsorted(self._sorted, bands, "left")
         high = np.searchsorted(self._sorted, bands, "right")
         found = [self._sorted_rows[low[i] : high[i]] for i in np.flatnonzero(high > low)]
-        recent = np.array(self._recent, np.intp)
-        found.append(recent[(self._bands[recent] == bands).any(axis=1)])
-        rows = np.unique(np.concatenate(found))
-        shares = (self._bands[rows] == bands).any(axis=1) & self._used[rows]
-        return rows[shares]
+        rows = np.unique(np.concatenate([*found, np.array(self._recent, np.int32)]))
+        rows = rows[self._used[rows]].astype(np.intp)
+        return rows[(_band_keys(self._values[rows]) == bands).any(axis=1)]
 
-    def _sort(self) -> None:
-        rows = np.flatnonzero(self._used)
-        flat = self._bands[rows].ravel()
-        order = np.argsort(flat, kind="stable")
-        self._sorted = flat[order]
-        self._sorted_rows = np.repeat(rows, LSH_BANDS)[order]
+    def _merge(self) -> None:
+        # The recent rows' bands go into the sorted array: one copy of it, never a full sort.
+        rows = np.array([row for row in dict.fromkeys(self._recent) if self._used[row]], np.int32)
+        keys = _band_keys(self._values[rows]).ravel()
+        order = np.argsort(keys, kind="stable")
+        keys, rows = keys[order], np.repeat(rows, LSH_BANDS)[order]
+        at = np.searchsorted(self._sorted, keys)
+        self._sorted = np.insert(self._sorted, at, keys)
+        self._sorted_rows = np.insert(self._sorted_rows, at, rows)
         self._recent = []
 
     def _new_row(self) -> int:
         row = len(self._rows) + len(self._free)  # rows in use, all of them taken
-        if row == len(self._shingles):
-            self._values = np.concatenate([self._values, np.zeros_like(self._values)])
-            self._bands = np.concatenate([self._bands, np.zeros_like(self._bands)])
-            self._shingles = np.concatenate([self._shingles, np.zeros_like(self._shingles)])
-            self._used = np.concatenate([self._used, np.zeros_like(self._used)])
+        if row == len(self._shingles):  # grow by a quarter: little unused room, few copies
+            more = max(_FIRST_ROWS, row // 4)
+            self._values = np.concatenate([self._values, np.zeros((more, NUM_PERM), np.uint32)])
+            self._shingles = np.concatenate([self._shingles, np.zeros(more, np.int64)])
+            self._used = np.concatenate([self._used, np.zeros(more, bool)])
         return row
 
 
@@ -325,8 +324,9 @@ def _decode(sig: bytes) -> _Sketch:
 
 def _band_keys(values: np.ndarray) -> np.ndarray:
     # A band's LSH_ROWS (2) 32-bit values as one 64-bit number: equal exactly when the band is.
-    pairs = values.reshape(LSH_BANDS, LSH_ROWS).astype(np.uint64)
-    return (pairs[:, 0] << np.uint64(32)) | pairs[:, 1]
+    # One signature's values give LSH_BANDS keys; a (n, NUM_PERM) array, n rows of them.
+    pairs = values.reshape(*values.shape[:-1], LSH_BANDS, LSH_ROWS).astype(np.uint64)
+    return (pairs[..., 0] << np.uint64(32)) | pairs[..., 1]
 
 
 def _similarity(a: _Sketch, b: _Sketch) -> Similarity:
