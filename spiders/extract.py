@@ -1,4 +1,5 @@
-"""Cleaning: a fetched page becomes clean article text and metadata (sole trafilatura user)."""
+"""Cleaning: a fetched page becomes clean article text and metadata (with spiders.parse, the
+only trafilatura user)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from urllib.parse import urljoin
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura import bare_extraction, load_html
+from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
 from spiders.authors import clean_authors
@@ -21,6 +22,7 @@ from spiders.excludes import compile_excludes, drop_excluded
 from spiders.headline import choose_headline, site_keys, strip_site
 from spiders.language import detect
 from spiders.limits import check_tree_size
+from spiders.parse import load_page, read_metadata
 from spiders.refine import Refined, refine
 from spiders.region import country_zones, page_country
 from spiders.structured import PageFacts, read_facts
@@ -112,10 +114,11 @@ def explain_page(
 
     Raises spiders.limits.TreeTooLarge for a page of more elements than any article has."""
     excludes = compile_excludes(exclude)
-    tree = load_html(html)
+    tree = load_page(html)
     if tree is None:
         return None, None
-    check_tree_size(len(tree.xpath("//*")))  # before any work that grows with the tree
+    # count() makes no element objects: the limit costs nothing on a normal page.
+    check_tree_size(int(tree.xpath("count(//*)")))  # before any work that grows with the tree
     # Before anything reads the page: an excluded block's headline or byline must not count.
     drop_excluded(tree, excludes)
     facts = read_facts(tree)
@@ -164,17 +167,28 @@ def _extract(tree: HtmlElement, url: str, h1s: tuple[str, ...] = ()) -> Document
     # afterwards (spiders.refine), never prunes the tree it extracts from.
     doc = _trafilatura(tree, url)
     found = len(doc.text or "") if doc is not None else 0
-    if found >= SHORT_TEXT_CHARS:
+    if found < SHORT_TEXT_CHARS:
+        doc = _fuller(doc, _trafilatura(tree, url, favor_recall=True), found, h1s)
+    if doc is None:
+        return None
+    # The metadata does not depend on the mode: read once, for the text that won.
+    metadata = read_metadata(tree, url, dict(MARKUP_DATE))
+    metadata.text, metadata.raw_text, metadata.body = doc.text, doc.raw_text, doc.body
+    return metadata
+
+
+def _fuller(
+    doc: Document | None, recall: Document | None, found: int, h1s: tuple[str, ...]
+) -> Document | None:
+    # The recall reading wins when it finds far more, or when the precise one flattened a
+    # short story into one line, headline and byline first (recall keeps the paragraphs, each
+    # for refine to judge).
+    if recall is None:
         return doc
-    fuller = _trafilatura(tree, url, favor_recall=True)
-    if fuller is None:
-        return doc
-    if len(fuller.text or "") > FAR_MORE * found:
-        return fuller
-    # A short story that trafilatura's precise reading flattened into one line, headline and
-    # byline first: its recall reading keeps the paragraphs, each for refine to judge.
+    if len(recall.text or "") > FAR_MORE * found:
+        return recall
     flat = doc is not None and _flattened(doc.text, h1s)
-    return fuller if flat and not _flattened(fuller.text, h1s) else doc
+    return recall if flat and not _flattened(recall.text, h1s) else doc
 
 
 def _flattened(text: str | None, h1s: tuple[str, ...]) -> bool:
@@ -186,9 +200,10 @@ def _flattened(text: str | None, h1s: tuple[str, ...]) -> bool:
 
 
 def _trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False) -> Document | None:
+    # bare_extraction works on its own copy of the tree (and with_metadata would not change the
+    # text: the URL is always given).
     return bare_extraction(
-        tree, url=url, include_comments=False, with_metadata=True, favor_recall=favor_recall,
-        date_extraction_params=dict(MARKUP_DATE),
+        tree, url=url, include_comments=False, with_metadata=False, favor_recall=favor_recall,
     )  # fmt: skip
 
 

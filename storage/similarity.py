@@ -11,7 +11,6 @@ from functools import cache
 from typing import Any, Generic, TypeVar
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from spiders.text import (
     APPEAL,
@@ -33,7 +32,9 @@ FORMAT = 2  # 2: words folded by spiders.text.fold (every combining mark dropped
 SHINGLE_WORDS = 4
 NUM_PERM = 128  # standard error of an estimated Jaccard of 0.5 is 0.044
 SEED = 20240521
-SCHEME = "affine32"  # datasketch 2's collision-free 32-bit permutations: 4 bytes a value
+# datasketch 2's "affine32" MinHash (computed here in numpy, value for value: importing datasketch
+# costs a run ~0.6 s of scipy): MurmurHash3's finaliser, then a * h + b mod 2^32, a odd.
+SCHEME = "affine32"
 MIN_WORDS = 50  # below this a text never clusters: a few shared sentences would decide it
 # "Same story" needs both: most of the shorter text in the longer one (a copy cut short, or a
 # page with leftover furniture, still contains the story) and a Jaccard floor, because the
@@ -53,6 +54,8 @@ _WORD = re.compile(r"\w+")
 _POSITION = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1], np.uint32)
 
 _MAX_FURNITURE_WORDS = 40  # a long line that merely starts like furniture is prose
+_FIRST_ROWS = 1024  # the index's arrays grow from this many rows
+_RECENT_ROWS = 256  # rows scanned unsorted before the index merges them in
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,18 @@ def signature(title: str, text: str) -> bytes:
     """The story signature of an article: 12 + 4 * NUM_PERM bytes to store beside its text."""
     tokens = words(title, text)
     shingles = _shingle_hashes(tokens)
-    minhash = MinHash(seed=SEED, hashfunc=_identity, permutations=_permutations(), scheme=SCHEME)
-    if len(shingles):
-        minhash.update_batch(shingles.tolist())
     header = _HEADER.pack(FORMAT, SHINGLE_WORDS, NUM_PERM, len(tokens), len(shingles))
-    return header + minhash.hashvalues.astype(_VALUES).tobytes()
+    return header + minhash(shingles).astype(_VALUES).tobytes()
+
+
+def minhash(hashes: np.ndarray) -> np.ndarray:
+    """The MinHash values (uint32[NUM_PERM]) of a set of 32-bit hashes: what datasketch's
+    MinHash(seed=SEED, scheme="affine32") holds after update_batch() of the same values."""
+    a, b = _permutations()
+    if not len(hashes):
+        return np.full(NUM_PERM, np.iinfo(np.uint32).max, np.uint32)
+    mixed = _fmix32(hashes.astype(np.uint32)).reshape(-1, 1)
+    return (mixed * a + b).min(axis=0)  # uint32 arithmetic: the wraparound is the modulo
 
 
 def is_current(sig: bytes) -> bool:
@@ -130,15 +140,25 @@ class StoryMatch(Generic[K]):
 
 
 class StoryIndex(Generic[K]):
-    """Signatures of recent articles by key, to find the one a new article is a copy of."""
+    """Signatures of recent articles by key, to find the one a new article is a copy of.
+
+    An LSH index (LSH_BANDS bands of LSH_ROWS values): the candidates are the articles sharing
+    at least one band with the query, verified in one numpy operation. Held as arrays, about
+    1.3 KB an article (datasketch's MinHashLSH held ~19 KB in dicts of sets), so a long window
+    costs the storing process little memory."""
 
     def __init__(self) -> None:
-        self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
         self._rows: dict[K, int] = {}
-        self._free: list[int] = []  # rows of removed keys, reused before the array grows
-        # One row per article, so candidates are verified in one numpy operation.
-        self._values = np.zeros((1024, NUM_PERM), np.uint32)
-        self._shingles = np.zeros(1024, np.int64)
+        self._keys: dict[int, K] = {}
+        self._free: list[int] = []  # rows of removed keys, reused before the arrays grow
+        self._values = np.zeros((_FIRST_ROWS, NUM_PERM), np.uint32)
+        self._shingles = np.zeros(_FIRST_ROWS, np.int64)
+        self._used = np.zeros(_FIRST_ROWS, bool)
+        # Every indexed row's bands, sorted, for lookups by value; rows indexed since the last
+        # merge are scanned instead (`_recent`), until there are enough of them to merge in.
+        self._sorted = np.zeros(0, np.uint64)
+        self._sorted_rows = np.zeros(0, np.int32)
+        self._recent: list[int] = []
 
     @classmethod
     def build(cls, items: Iterable[tuple[K, bytes]]) -> StoryIndex[K]:
@@ -154,18 +174,22 @@ class StoryIndex(Generic[K]):
         if not can_cluster(sig):
             return False
         sketch = _decode(sig)
-        self._lsh.insert(key, _lean(sketch), check_duplication=False)
         row = self._free.pop() if self._free else self._new_row()
-        self._rows[key] = row
+        self._rows[key], self._keys[row] = row, key
         self._values[row] = sketch.values
         self._shingles[row] = sketch.shingles
+        self._used[row] = True
+        self._recent.append(row)
+        if len(self._recent) >= _RECENT_ROWS:
+            self._merge()
         return True
 
     def remove(self, key: K) -> None:
         """Forget key; a no-op if it is not indexed."""
         row = self._rows.pop(key, None)
         if row is not None:
-            self._lsh.remove(key)
+            del self._keys[row]
+            self._used[row] = False
             self._free.append(row)
 
     def best(self, sig: bytes) -> StoryMatch[K] | None:
@@ -173,8 +197,7 @@ class StoryIndex(Generic[K]):
         if not can_cluster(sig) or not self._rows:
             return None
         query = _decode(sig)
-        keys = self._lsh.query(_lean(query))
-        rows = np.fromiter((self._rows[key] for key in keys), np.intp, len(keys))
+        rows = self._candidates(_band_keys(query.values))
         jaccard = np.count_nonzero(self._values[rows] == query.values, axis=1) / NUM_PERM
         containment = _containment(jaccard, self._shingles[rows], query.shingles)
         same = np.flatnonzero((containment >= MIN_CONTAINMENT) & (jaccard >= MIN_JACCARD))
@@ -183,7 +206,7 @@ class StoryIndex(Generic[K]):
         # lexsort's last key sorts first; -row prefers the copy indexed first on a tie.
         pick = same[np.lexsort((-rows[same], containment[same], jaccard[same]))[-1]]
         found = Similarity(float(jaccard[pick]), float(containment[pick]))
-        return StoryMatch(keys[pick], found)
+        return StoryMatch(self._keys[int(rows[pick])], found)
 
     def find(self, sig: bytes) -> K | None:
         """The key of the best same-story match, or None if the article is a new story."""
@@ -196,11 +219,34 @@ class StoryIndex(Generic[K]):
     def __contains__(self, key: object) -> bool:
         return key in self._rows
 
+    def _candidates(self, bands: np.ndarray) -> np.ndarray:
+        # The used rows sharing at least one band with the query. Sorted entries may be stale
+        # (a removed or reused row): each is checked against the row's current values.
+        low = np.searchsorted(self._sorted, bands, "left")
+        high = np.searchsorted(self._sorted, bands, "right")
+        found = [self._sorted_rows[low[i] : high[i]] for i in np.flatnonzero(high > low)]
+        rows = np.unique(np.concatenate([*found, np.array(self._recent, np.int32)]))
+        rows = rows[self._used[rows]].astype(np.intp)
+        return rows[(_band_keys(self._values[rows]) == bands).any(axis=1)]
+
+    def _merge(self) -> None:
+        # The recent rows' bands go into the sorted array: one copy of it, never a full sort.
+        rows = np.array([row for row in dict.fromkeys(self._recent) if self._used[row]], np.int32)
+        keys = _band_keys(self._values[rows]).ravel()
+        order = np.argsort(keys, kind="stable")
+        keys, rows = keys[order], np.repeat(rows, LSH_BANDS)[order]
+        at = np.searchsorted(self._sorted, keys)
+        self._sorted = np.insert(self._sorted, at, keys)
+        self._sorted_rows = np.insert(self._sorted_rows, at, rows)
+        self._recent = []
+
     def _new_row(self) -> int:
         row = len(self._rows) + len(self._free)  # rows in use, all of them taken
-        if row == len(self._shingles):
-            self._values = np.concatenate([self._values, np.zeros_like(self._values)])
-            self._shingles = np.concatenate([self._shingles, np.zeros_like(self._shingles)])
+        if row == len(self._shingles):  # grow by a quarter: little unused room, few copies
+            more = max(_FIRST_ROWS, row // 4)
+            self._values = np.concatenate([self._values, np.zeros((more, NUM_PERM), np.uint32)])
+            self._shingles = np.concatenate([self._shingles, np.zeros(more, np.int64)])
+            self._used = np.concatenate([self._used, np.zeros(more, bool)])
         return row
 
 
@@ -250,14 +296,22 @@ def _shingle_hashes(tokens: list[str]) -> np.ndarray:
     return np.unique(hashes)
 
 
-def _identity(value: int) -> int:
-    return value
-
-
 @cache
-def _permutations() -> np.ndarray:
-    # Generating the permutations costs ~120 µs a MinHash; they depend on SEED alone.
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    # datasketch's draw for affine32: odd multipliers, then offsets, from SEED alone.
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def _fmix32(hashes: np.ndarray) -> np.ndarray:
+    # MurmurHash3's 32-bit finaliser, a bijection that spreads structured inputs.
+    hashes = hashes ^ (hashes >> np.uint32(16))
+    hashes = hashes * np.uint32(0x85EBCA6B)
+    hashes = hashes ^ (hashes >> np.uint32(13))
+    hashes = hashes * np.uint32(0xC2B2AE35)
+    return hashes ^ (hashes >> np.uint32(16))
 
 
 def _decode(sig: bytes) -> _Sketch:
@@ -268,8 +322,11 @@ def _decode(sig: bytes) -> _Sketch:
     return _Sketch(word_count, shingles, values)
 
 
-def _lean(sketch: _Sketch) -> LeanMinHash:
-    return LeanMinHash(seed=SEED, hashvalues=sketch.values, scheme=SCHEME)
+def _band_keys(values: np.ndarray) -> np.ndarray:
+    # A band's LSH_ROWS (2) 32-bit values as one 64-bit number: equal exactly when the band is.
+    # One signature's values give LSH_BANDS keys; a (n, NUM_PERM) array, n rows of them.
+    pairs = values.reshape(*values.shape[:-1], LSH_BANDS, LSH_ROWS).astype(np.uint64)
+    return (pairs[..., 0] << np.uint64(32)) | pairs[..., 1]
 
 
 def _similarity(a: _Sketch, b: _Sketch) -> Similarity:

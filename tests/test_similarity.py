@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import struct
+
+import numpy as np
+
 from storage.similarity import (
+    FORMAT,
     MIN_WORDS,
     NUM_PERM,
+    SEED,
+    SHINGLE_WORDS,
     StoryIndex,
     can_cluster,
     is_current,
+    minhash,
     same_story,
     signature,
     similarity,
@@ -181,3 +189,59 @@ def test_index_grows_reuses_rows_and_prefers_the_oldest_of_equal_matches() -> No
     assert index.find(sig) == 1
     index.add(0, sig)  # reuses the freed row, which is the oldest again
     assert len(index) == 1500 and index.find(sig) == 0
+
+
+def test_minhash_is_datasketchs_affine32_value_for_value() -> None:
+    # Stored signatures must not change: the numpy MinHash matches datasketch's, which
+    # signatures were made with before.
+    from datasketch import MinHash
+
+    rng = np.random.default_rng(7)
+    for count in (0, 1, 40, 5000):
+        hashes = rng.integers(0, 2**32, count, dtype=np.uint32)
+        reference = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+        reference = MinHash(
+            seed=SEED, hashfunc=int, permutations=reference.permutations, scheme="affine32"
+        )
+        reference.update_batch(hashes.tolist())
+        assert np.array_equal(reference.hashvalues.astype(np.uint32), minhash(hashes))
+
+
+def _sig(values: np.ndarray, shingles: int = 400) -> bytes:
+    return struct.pack("<BBHII", FORMAT, SHINGLE_WORDS, NUM_PERM, 400, shingles) + values.tobytes()
+
+
+def test_index_finds_exactly_the_articles_sharing_a_band_through_adds_and_removes() -> None:
+    # Articles sharing 0-128 values with the query, in runs of 2 (a whole band) or alone
+    # (never a band): the index must find the best of those sharing a band, no other.
+    rng = np.random.default_rng(11)
+    query = rng.integers(0, 2**32, NUM_PERM, dtype=np.uint32)
+    index: StoryIndex[int] = StoryIndex()
+    live: dict[int, np.ndarray] = {}
+    for key in range(1200):
+        values = rng.integers(0, 2**32, NUM_PERM, dtype=np.uint32)
+        shared = rng.choice(NUM_PERM, int(rng.integers(0, 110)), replace=False)
+        if key % 3:  # shared values never both of one band: LSH misses it
+            shared = shared[shared % 2 == 0]
+        values[shared] = query[shared]
+        index.add(key, _sig(values))
+        live[key] = values
+        if key % 7 == 0:
+            gone = int(rng.choice(list(live)))
+            index.remove(gone)
+            del live[gone]
+        if key % 50 == 0:
+            assert index.find(_sig(query)) == _best_by_bands(live, query)
+    assert len(index) == len(live)
+
+
+def _best_by_bands(live: dict[int, np.ndarray], query: np.ndarray) -> int | None:
+    found = []
+    for key, values in live.items():
+        equal = values == query
+        if not equal.reshape(-1, 2).all(axis=1).any():
+            continue
+        found_sim = similarity(_sig(values), _sig(query))
+        if found_sim.same_story:
+            found.append((found_sim.jaccard, found_sim.containment, key))
+    return max(found, key=lambda f: (f[0], f[1], -f[2]))[2] if found else None
