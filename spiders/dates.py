@@ -28,9 +28,9 @@ MODIFIED_META = (
 # the URL, the feed or sitemap, and the page's own markup (htmldate's reading of it, else the
 # JSON-LD, else the meta tags: one witness, since they are the same page speaking). "page" is
 # htmldate's search of the page text, asked only when no witness says anything.
-SOURCES = ("url", "feed", "markup", "json-ld", "meta", "page")
+SOURCES = ("url", "feed", "byline", "markup", "json-ld", "meta", "page")
 # When witnesses agree on the day, the stored instant comes from the most precise reading.
-_PRECISION = ("json-ld", "meta", "markup", "feed", "url")
+_PRECISION = ("json-ld", "meta", "markup", "feed", "byline", "url")
 # Older than the web's news sites, or later than tomorrow: a parsing accident, not a date.
 EARLIEST = datetime(1994, 1, 1, tzinfo=UTC)
 # /2016/11/10/ or /2016-11-10-: a day in the path. Month-only paths (/2016/11/) say too little,
@@ -52,6 +52,7 @@ def publish_time(
     markup: str | None,
     json_ld: str | None,
     meta: Mapping[str, tuple[str, ...]],
+    byline: str | None = None,
     page: Callable[[], str | None] = lambda: None,
     zone: tzinfo | None = None,
     country: tuple[tzinfo, ...] = (),
@@ -68,10 +69,14 @@ def publish_time(
         "markup": parse_datetime(markup, zone, country),
         "json-ld": parse_datetime(json_ld, zone, country),
         "meta": _from_meta(meta, PUBLISHED_META, zone, country),
+        "byline": parse_datetime(byline, zone, country),
     }
     if readings["markup"] == readings["url"]:
         readings["markup"] = None  # htmldate read the URL, having found no markup: one witness
-    page_says = readings["markup"] or readings["json-ld"] or readings["meta"]
+    # The page speaks once: the day it prints under the headline, else its markup's.
+    page_says = (
+        readings["byline"] or readings["markup"] or readings["json-ld"] or readings["meta"]
+    )
     witnesses = [w for w in (readings["url"], readings["feed"], page_says) if w is not None]
     if not witnesses:
         guess = parse_datetime(page(), zone, country)

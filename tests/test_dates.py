@@ -116,3 +116,52 @@ def test_a_feed_entry_keeps_the_offset_it_was_written_with() -> None:
         2022, 5, 3, 8, 0, tzinfo=UTC
     )
     assert feed_entry_date({}) is None
+
+
+def _story(byline: str, meta: str = "2024-04-28T09:00:00+02:00") -> str:
+    prose = "".join(
+        f"<p>Paragraph {i} of the council's report on the new tram line, with its costs and the "
+        "objections raised by residents along the route during the consultation.</p>"
+        for i in range(6)
+    )
+    return (
+        f'<html lang="en"><head><meta property="article:published_time" content="{meta}">'
+        "<title>Council approves the tram line</title></head><body><article>"
+        f"<h1>Council approves the tram line</h1>{byline}{prose}</article></body></html>"
+    )
+
+
+def test_the_day_printed_under_the_headline_is_the_pages_word() -> None:
+    page = clean_page(_story("<p class='byline'>By Jo Marsh · 4 May 2024</p>"), "https://x.test/a")
+    assert page is not None and page.published_at is not None
+    assert (page.published_at.date(), page.published_source) == (date(2024, 5, 4), "byline")
+    timed = clean_page(
+        _story('<p>By Jo Marsh <time datetime="2024-05-03T22:10:00-04:00">Friday</time></p>'),
+        "https://x.test/a",
+    )
+    assert timed is not None and timed.published_at is not None
+    assert timed.published_at.date() == date(2024, 5, 3)
+
+
+def test_an_update_line_and_dates_in_the_prose_are_not_the_byline() -> None:
+    updated = clean_page(_story("<p>Updated 12 May 2024</p>"), "https://x.test/a")
+    assert updated is not None and updated.published_at is not None
+    assert updated.published_at.date() == date(2024, 4, 28)  # the markup's, not the update's
+    in_prose = clean_page(
+        _story(
+            "<p>The council first discussed the tram line in a long session that ran late into "
+            "the evening, and on 3 March 2021 it asked for a study.</p>"
+        ),
+        "https://x.test/a",
+    )
+    assert in_prose is not None and in_prose.published_at is not None
+    assert in_prose.published_at.date() == date(2024, 4, 28)
+
+
+def test_a_url_day_wins_its_tie_with_a_disagreeing_byline() -> None:
+    page = clean_page(
+        _story("<p>4 May 2024</p>", meta="2024-04-28T09:00:00+02:00"),
+        "https://x.test/2024/04/28/tram",
+    )
+    assert page is not None and page.published_at is not None
+    assert page.published_at.date() == date(2024, 4, 28)
