@@ -30,7 +30,7 @@ def byline_date(tree: HtmlElement) -> str | None:
     if h1 is None:
         return None
     runs = 0
-    for element in _after(tree, h1):
+    for element in _after(h1):
         if element.tag == "time" and (found := _day(element.get("datetime"))):
             return found
         text = " ".join((element.text or "").split())
@@ -46,15 +46,14 @@ def byline_date(tree: HtmlElement) -> str | None:
     return None
 
 
-def _after(tree: HtmlElement, h1: HtmlElement) -> Iterator[HtmlElement]:
-    # Elements in document order after the <h1> and outside it, skipping those without text.
-    started = False
-    inside = set(h1.iter())
-    for element in tree.iter():
-        if element is h1:
-            started = True
-        elif started and _readable(element) and element not in inside:
-            yield element
+def _after(h1: HtmlElement) -> Iterator[HtmlElement]:
+    # The elements after the <h1> in document order, outside it, lazily: each later sibling's
+    # subtree, then the parent's later siblings', and so on up the tree.
+    node: HtmlElement | None = h1
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from (element for element in sibling.iter() if _readable(element))
+        node = node.getparent()
 
 
 def _readable(element: HtmlElement) -> bool:

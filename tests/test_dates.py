@@ -62,38 +62,44 @@ def test_a_utc_instant_is_moved_only_when_it_is_a_local_midnight() -> None:
     assert midnight_zone(datetime(2023, 1, 9, 5, 0, tzinfo=UTC), country_zones("us")) is not None
 
 
-def _article(published: str, lang: str = "") -> str:
-    paragraphs = "".join(
-        f"<p>Paragraph {i} of the council's report on the new tram line, with its costs.</p>"
-        for i in range(8)
+PUBLISHED = "2024-04-28T09:00:00+02:00"
+
+
+def _story(published: str = PUBLISHED, *, byline: str = "", lang: str = "") -> str:
+    prose = "".join(
+        f"<p>Paragraph {i} of the council's report on the new tram line, with its costs and the "
+        "objections raised by residents along the route during the consultation.</p>"
+        for i in range(6)
     )
     return (
         f"<html{f' lang={lang!r}' if lang else ''}><head>"
         f'<meta property="article:published_time" content="{published}">'
         "<title>Council approves the tram line</title></head><body><article>"
-        f"<h1>Council approves the tram line</h1>{paragraphs}</article></body></html>"
+        f"<h1>Council approves the tram line</h1>{byline}{prose}</article></body></html>"
     )
 
 
 def test_a_bare_day_written_as_utc_takes_the_outlets_local_day() -> None:
     # A German CMS keeps 5 November as midnight in Berlin and writes it in UTC.
-    page = clean_page(_article("2021-11-04T23:00:00+00:00"), "https://www.example.de/a")
+    page = clean_page(_story("2021-11-04T23:00:00+00:00"), "https://www.example.de/a")
     assert page is not None and page.published_at is not None
     assert page.published_at.date() == date(2021, 11, 5)
     assert page.published_at == datetime(2021, 11, 4, 23, 0, tzinfo=UTC)  # the same instant
     # A real time of day in UTC says nothing of the outlet's day: the day as written stays.
-    late = clean_page(_article("2023-11-09T04:31:00+00:00", "en-US"), "https://news.example.com/a")
+    late = clean_page(
+        _story("2023-11-09T04:31:00+00:00", lang="en-US"), "https://news.example.com/a"
+    )
     assert late is not None and late.published_at is not None
     assert late.published_at.date() == date(2023, 11, 9)
     # Nowhere to place the page: as written.
-    unknown = clean_page(_article("2021-11-04T23:00:00+00:00"), "https://news.example.com/a")
+    unknown = clean_page(_story("2021-11-04T23:00:00+00:00"), "https://news.example.com/a")
     assert unknown is not None and unknown.published_at is not None
     assert unknown.published_at.date() == date(2021, 11, 4)
 
 
 def test_a_configured_zone_wins_over_the_pages_country() -> None:
     page = clean_page(
-        _article("2021-11-04T23:00:00+00:00"), "https://www.example.de/a",
+        _story("2021-11-04T23:00:00+00:00"), "https://www.example.de/a",
         zone=ZoneInfo("America/New_York"),
     )  # fmt: skip
     assert page is not None and page.published_at is not None
@@ -118,25 +124,14 @@ def test_a_feed_entry_keeps_the_offset_it_was_written_with() -> None:
     assert feed_entry_date({}) is None
 
 
-def _story(byline: str, meta: str = "2024-04-28T09:00:00+02:00") -> str:
-    prose = "".join(
-        f"<p>Paragraph {i} of the council's report on the new tram line, with its costs and the "
-        "objections raised by residents along the route during the consultation.</p>"
-        for i in range(6)
-    )
-    return (
-        f'<html lang="en"><head><meta property="article:published_time" content="{meta}">'
-        "<title>Council approves the tram line</title></head><body><article>"
-        f"<h1>Council approves the tram line</h1>{byline}{prose}</article></body></html>"
-    )
-
-
 def test_the_day_printed_under_the_headline_is_the_pages_word() -> None:
-    page = clean_page(_story("<p class='byline'>By Jo Marsh · 4 May 2024</p>"), "https://x.test/a")
+    page = clean_page(
+        _story(byline="<p class='byline'>By Jo Marsh · 4 May 2024</p>"), "https://x.test/a"
+    )
     assert page is not None and page.published_at is not None
     assert (page.published_at.date(), page.published_source) == (date(2024, 5, 4), "byline")
     timed = clean_page(
-        _story('<p>By Jo Marsh <time datetime="2024-05-03T22:10:00-04:00">Friday</time></p>'),
+        _story(byline='<p>By Jo <time datetime="2024-05-03T22:10:00-04:00">Friday</time></p>'),
         "https://x.test/a",
     )
     assert timed is not None and timed.published_at is not None
@@ -144,13 +139,13 @@ def test_the_day_printed_under_the_headline_is_the_pages_word() -> None:
 
 
 def test_an_update_line_and_dates_in_the_prose_are_not_the_byline() -> None:
-    updated = clean_page(_story("<p>Updated 12 May 2024</p>"), "https://x.test/a")
+    updated = clean_page(_story(byline="<p>Updated 12 May 2024</p>"), "https://x.test/a")
     assert updated is not None and updated.published_at is not None
     assert updated.published_at.date() == date(2024, 4, 28)  # the markup's, not the update's
     in_prose = clean_page(
         _story(
-            "<p>The council first discussed the tram line in a long session that ran late into "
-            "the evening, and on 3 March 2021 it asked for a study.</p>"
+            byline="<p>The council first discussed the tram line in a long session that ran late "
+            "into the evening, and on 3 March 2021 it asked for a study.</p>"
         ),
         "https://x.test/a",
     )
@@ -160,7 +155,7 @@ def test_an_update_line_and_dates_in_the_prose_are_not_the_byline() -> None:
 
 def test_a_url_day_wins_its_tie_with_a_disagreeing_byline() -> None:
     page = clean_page(
-        _story("<p>4 May 2024</p>", meta="2024-04-28T09:00:00+02:00"),
+        _story(byline="<p>4 May 2024</p>"),
         "https://x.test/2024/04/28/tram",
     )
     assert page is not None and page.published_at is not None

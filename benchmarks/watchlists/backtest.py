@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from alerts.query import parse_query
-from benchmarks.watchlists.run import articles, write_section
+from benchmarks.watchlists.run import articles, measured_block, write_section
 from flows.cli_rules import run_backtest
 from storage.db import alembic_config, make_engine, migrate, write_engine
 from storage.models import Article as Row
@@ -175,15 +175,20 @@ def main(argv: list[str] | None = None) -> int:
             admin.dispose()
     if args.write:
         command = "python -m benchmarks.watchlists.backtest --articles N --postgres URL --write"
-        body = [f"`{command}`: `rules backtest` of `{QUERY}` (pick candidates, read, match, "
-                "count; wall time on the shared 2-core machine). \"read\" is how many articles "
-                "the index left to the exact matcher; the last line of each is a query whose "
-                "words every article holds: the index rules nothing out, the whole window is "
-                "read (the bound on a backtest's time).", "", "```", *lines, "```", "",
-                f"Load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
-                "", *table(after, args.articles), "", "\"Before\" is the same command at "
-                "commit 4466d68 (every article read and matched; load average 11.2 then). The "
-                "backtest's result is the same either way (tests/test_backtest_index.py)."]
+        intro = (
+            f"`rules backtest` of `{QUERY}` (pick candidates, read, match, count; wall time on "
+            "the shared 2-core machine). \"read\" is how many articles the index left to the "
+            "exact matcher; the last line of each is a query whose words every article holds: "
+            "the index rules nothing out, the whole window is read (the bound on a backtest's "
+            "time)."
+        )
+        before = (
+            "\"Before\" is the same command at commit 4466d68 (every article read and matched; "
+            "load average 11.2 then). The backtest's result is the same either way "
+            "(tests/test_backtest_index.py)."
+        )
+        body = [*measured_block(command, intro, lines, load), "", *table(after, args.articles),
+                "", before]  # fmt: skip
         write_section("\n".join(body), heading=HEADING)
     return 0
 

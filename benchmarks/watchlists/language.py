@@ -11,7 +11,7 @@ import argparse
 import os
 import time
 
-from benchmarks.watchlists.run import articles, write_section
+from benchmarks.watchlists.run import articles, measured_block, write_section
 from spiders.language import SAMPLE_CHARS, detect
 
 HEADING = "## Language detection"
@@ -43,10 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     if args.write:
         command = f"python -m benchmarks.watchlists.language --articles {args.articles} --write"
-        body = [f"`{command}`: the cost of detecting the language of an article whose page "
-                "declares none (spiders/language.py; one core, the shared 2-core machine). A page "
-                "that declares its language costs nothing.", "", "```", *lines, "```", "",
-                f"Load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end."]
+        body = measured_block(
+            command, "the cost of detecting the language of an article whose page declares none "
+            "(spiders/language.py; one core, the shared 2-core machine). A page that declares "
+            "its language costs nothing.", lines, load,
+        )  # fmt: skip
         write_section("\n".join(body), heading=HEADING)
     return 0
 

@@ -166,6 +166,14 @@ def report(rows: list[dict], count: int, kb: float, command: str) -> str:
     return "\n".join(lines)
 
 
+def measured_block(command: str, intro: str, lines: list[str], load: float) -> list[str]:
+    """A section's opening: the command and what it measures, its printed lines fenced, and the
+    load average at the start (`load`) and now."""
+    now = os.getloadavg()[0]
+    return [f"`{command}`: {intro}", "", "```", *lines, "```", "",
+            f"Load average {load:.1f} at the start, {now:.1f} at the end."]  # fmt: skip
+
+
 def write_section(body: str, doc: Path = DOC, heading: str = HEADING) -> None:
     """Replace the text under `heading` (up to the next "## ") in doc, or append it."""
     text = doc.read_text(encoding="utf-8")

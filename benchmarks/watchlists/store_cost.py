@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 import storage.articles
-from benchmarks.watchlists.run import articles, write_section
+from benchmarks.watchlists.run import articles, measured_block, write_section
 from spiders.items import ArticleRecord
 from storage.db import make_engine, migrate, write_engine
 
@@ -103,10 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         command = f"python -m benchmarks.watchlists.store_cost --articles {args.articles} " \
                   "--postgres URL --write"  # fmt: skip
-        body = [f"`{command}`: `upsert_article` of generated news-length articles, 200 to a "
-                "transaction, with the backtest index kept and without (the store path before "
-                "it), fresh databases, the shared 2-core machine.", "", "```", *lines, "```", "",
-                f"Load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end."]
+        body = measured_block(
+            command, "`upsert_article` of generated news-length articles, 200 to a transaction, "
+            "with the backtest index kept and without (the store path before it), fresh "
+            "databases, the shared 2-core machine.", lines, load,
+        )  # fmt: skip
         write_section("\n".join(body), heading=HEADING)
     return 0
 
