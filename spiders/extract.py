@@ -53,6 +53,7 @@ _LANG_XPATHS = (
     "//head/meta[translate(@http-equiv, 'CONTEGUAL', 'contegual')='content-language']/@content",
     "//head/meta[@property='og:locale']/@content",
 )
+_REGION = re.compile(r"[A-Za-z]{2}|[0-9]{3}")  # ISO 3166 or UN M.49, as in en-GB, es-419
 # A short line opening with "By"/"Von" after the <h1>: the byline, when nothing else names one.
 _BYLINE_XPATH = (
     "((//h1)[1]/following::*[string-length(normalize-space(text())) < 100]"
@@ -261,7 +262,18 @@ def _canonical_url(tree: HtmlElement, url: str) -> str | None:
 def _language(tree: HtmlElement, text: str) -> str | None:
     for xpath in _LANG_XPATHS:
         for value in tree.xpath(xpath):
-            code = re.split(r"[-_]", value.strip())[0].lower()
-            if code.isalpha() and 2 <= len(code) <= 3:
-                return code
+            if tag := _language_tag(value):
+                return tag
     return detect(text)  # nothing declared: the text says it
+
+
+def _language_tag(value: str) -> str | None:
+    # The language and, when declared, its region ("pt-BR" from "pt_br"): lang:pt-BR can then
+    # match, and lang:pt still takes it. Script and other subtags are dropped.
+    code, *rest = re.split(r"[-_]", value.strip())
+    if not (code.isalpha() and code.isascii() and 2 <= len(code) <= 3):
+        return None
+    if rest and len(rest[0]) == 4:  # a script (zh-Hant-TW): the region follows it
+        rest = rest[1:]
+    region = rest[0].upper() if rest and _REGION.fullmatch(rest[0]) else None
+    return f"{code.lower()}-{region}" if region else code.lower()

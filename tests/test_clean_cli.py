@@ -41,7 +41,7 @@ def test_json_describes_an_article() -> None:
     assert row["published_at"] == "2017-01-24T10:15:00+00:00"
     assert row["published_source"] == "json-ld"
     assert row["modified_at"] == "2017-01-24T11:02:00+00:00"
-    assert row["language"] == "en"
+    assert row["language"] == "en-GB"
     assert row["text"].startswith("Donald Trump’s administration has said")
     assert row["canonical_url"] == IND_000
 

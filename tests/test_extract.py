@@ -37,7 +37,7 @@ SEED_PAGES = {
             published_at=datetime(2017, 1, 24, 10, 15, tzinfo=UTC),
             published_source="json-ld",
             modified_at=datetime(2017, 1, 24, 11, 2, tzinfo=UTC),
-            language="en",
+            language="en-GB",
         ),
     ),
     "independent_002.html": (
@@ -51,7 +51,7 @@ SEED_PAGES = {
             published_at=datetime(2016, 8, 1, 13, 32, tzinfo=UTC),  # +01:00 on the page
             published_source="json-ld",
             modified_at=datetime(2016, 8, 1, 14, 5, tzinfo=UTC),
-            language="en",
+            language="en-GB",
         ),
     ),
     "moscowtimes_003.html": (
@@ -239,7 +239,7 @@ def test_page_without_canonical_or_html_lang() -> None:
     assert page is not None
     assert page.canonical_url is None
     assert page.author is None
-    assert page.language == "en"  # from <meta http-equiv="content-language">
+    assert page.language == "en-US"  # from <meta http-equiv="content-language">
     assert page.title == "Harbour bridge repairs to close lanes through spring"  # og:title suffix
     assert page.text.startswith("Two of the four lanes")  # the <h1> inside <article> is dropped
 

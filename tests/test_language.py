@@ -63,7 +63,16 @@ def test_a_declaration_wins_over_the_text() -> None:
     html = PAGE.read_text(encoding="utf-8").replace(DECLARED, "")
     page = clean_page(html.replace("<html>", '<html lang="de-AT">'), "https://example.org/a")
     assert page is not None
-    assert page.language == "de"  # the page says so, though its text is English
+    assert page.language == "de-AT"  # the page says so, though its text is English
+
+
+def test_a_declared_region_is_kept_for_lang_queries() -> None:
+    html = PAGE.read_text(encoding="utf-8").replace(DECLARED, "")
+    page = clean_page(html.replace("<html>", '<html lang="pt_br">'), "https://example.org/a")
+    assert page is not None and page.language == "pt-BR"
+    for query, matches in (("lang:pt-BR", True), ("lang:pt", True), ("lang:pt-PT", False)):
+        found = match(parse_query(f"{query} bridge"), page.title, page.text, language=page.language)
+        assert (found is not None) is matches, query
 
 
 def test_lang_reads_the_detected_language() -> None:
