@@ -12,12 +12,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from string import Template
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
+
+from flows.loopback import LoopbackServer
 
 WATCHLIST = {
     "name": "us-russia-syria",
@@ -73,7 +75,7 @@ class DemoArticle:
         return bool(_WATCH_ANY.search(content) and _WATCH_ALL.search(content))
 
 
-class DemoSite:
+class DemoSite(LoopbackServer):
     """Gazette (RSS), Wire (sitemap index: gzipped + news sitemap), Ledger (Atom + section page).
 
     Publish dates are relative to `now` (default: when the site is made), as they were to the
@@ -82,6 +84,7 @@ class DemoSite:
     """
 
     def __init__(self, now: datetime | None = None) -> None:
+        super().__init__()
         data = _site_data()
         self.now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
         shift = self.now - datetime.fromisoformat(data["now"])
@@ -91,36 +94,13 @@ class DemoSite:
         self._requests: list[str] = []
         self._statuses: list[tuple[str, int]] = []
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self.base_url = ""
 
     def start(self) -> str:
         """Serve on a free port of 127.0.0.1 in a background thread; return the base URL."""
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
-        self._server.site = self  # type: ignore[attr-defined]
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self.serve(_Handler)
+        self.base_url = f"http://127.0.0.1:{self.port}"
         return self.base_url
-
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     def outlets(self) -> list[dict[str, Any]]:
         """Outlet config entries (name, feeds, sitemaps, pages, allow) for the running site."""
@@ -373,7 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "DemoNews/1.0"
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
-        site: DemoSite = self.server.site  # type: ignore[attr-defined]
+        site: DemoSite = self.server.owner  # type: ignore[attr-defined]
         status, content_type, body, etag = site.respond(
             self.path, self.headers.get("If-None-Match")
         )

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
+
+from flows.loopback import LoopbackServer
 
 
-class AlertReceiver:
+class AlertReceiver(LoopbackServer):
     """Collects JSON POST bodies on 127.0.0.1; `status` and `delay` simulate a failing or slow
     channel."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.received: list[dict] = []
         self.posts = 0  # every POST, accepted or not
         self.status = 200
@@ -21,13 +23,11 @@ class AlertReceiver:
         self.headers: dict[str, str] = {}  # sent with every answer (e.g. Retry-After)
         self.posted_at: list[float] = []  # time.monotonic() of every POST
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
 
     @property
     def url(self) -> str:
         """The apprise URL that posts to this receiver."""
-        assert self._server, "receiver not started"
-        return f"json://127.0.0.1:{self._server.server_address[1]}/alerts"
+        return f"json://127.0.0.1:{self.port}/alerts"
 
     def start(self) -> AlertReceiver:
         """Listen on a free loopback port in a background thread."""
@@ -57,21 +57,5 @@ class AlertReceiver:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.serve(Handler)
         return self
-
-    def stop(self) -> None:
-        """Stop listening."""
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-
-    def __enter__(self) -> AlertReceiver:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -4,11 +4,11 @@ new article), answering 403 to everything, or serving a 200 bot-wall page for ev
 from __future__ import annotations
 
 import html
-import threading
 from datetime import datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
+
+from flows.loopback import LoopbackServer
 
 OK, FORBIDDEN, BLOCKED = "ok", "403", "blocked"
 
@@ -40,19 +40,18 @@ _PARAGRAPHS = (
 )
 
 
-class SwitchOutlet:
+class SwitchOutlet(LoopbackServer):
     """An RSS feed and its article pages; `mode` and `publish` change what the next run sees."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.mode = OK
         self.articles: list[tuple[str, str, datetime]] = []  # slug, title, published
-        self._server: ThreadingHTTPServer | None = None
 
     @property
     def base(self) -> str:
         """The site's root URL."""
-        assert self._server, "outlet not started"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def feed(self) -> str:
@@ -116,21 +115,5 @@ class SwitchOutlet:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.serve(Handler)
         return self
-
-    def stop(self) -> None:
-        """Stop serving."""
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-
-    def __enter__(self) -> SwitchOutlet:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:  # fmt: skip
-        self.stop()
