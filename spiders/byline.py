@@ -1,4 +1,5 @@
-"""Cleaning: the date a page prints under its headline (the byline's date), as readers see it."""
+"""Cleaning: the date a page prints for readers: under its headline (the byline's date), or after a
+label that says it is the publication date ("Published:", "Erschienen am", "Publicado el")."""
 
 from __future__ import annotations
 
@@ -21,6 +22,23 @@ _UPDATE_CUE = re.compile(
     re.IGNORECASE,
 )
 _SKIPPED = frozenset({"script", "style", "noscript", "template"})
+# A label naming the date that follows it as the publication's (not an event's or a page
+# clock's). "Date:"/"Datum:" need their colon: bare, they open ordinary sentences.
+_PUBLISHED_CUE = re.compile(
+    r"\b(?:(?:first )?published|posted|written|veröffentlicht|erschienen|erstellt|publiziert"
+    r"|publicad[oa]|publié|pubblicato|gepubliceerd|opublikowano)\b"
+    r"(?:\s+(?:on|am|le|el|em|il|op)\b)?\s*:?\s*"
+    r"|\b(?:date|datum|fecha|data)\s*:\s*",
+    re.IGNORECASE,
+)
+# The date must follow the label at once (a weekday or a month name may come first): "posted
+# by Ann (26/11/2019)" names someone else's date.
+_DATE_LEADS = re.compile(r"\s*(?:[^\W\d]+\.?,?\s+){0,2}\d")
+# Clock times go before parsing (htmldate's parser rejects "2023-11-07 15:03:30"), and the
+# window ends where a second date starts ("/ Updated: …").
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:uhr|am|pm|h)?", re.IGNORECASE)
+_NEXT_PART = re.compile(r"\s[/|·•–-]\s|" + _UPDATE_CUE.pattern, re.IGNORECASE)
+LABEL_WINDOW = 40
 
 
 def byline_date(tree: HtmlElement) -> str | None:
@@ -46,6 +64,39 @@ def byline_date(tree: HtmlElement) -> str | None:
     return None
 
 
+def labelled_date(tree: HtmlElement) -> str | None:
+    """The first date (YYYY-MM-DD) right after a publication label in a short text run
+    ("Erschienen am: 13.10.2021", "Published <span>May 4, 2022</span>"), or None."""
+    runs = list(_runs(tree))
+    for index, run in enumerate(runs):
+        if len(run) > MAX_RUN_CHARS:
+            continue
+        for cue in _PUBLISHED_CUE.finditer(run):
+            window = run[cue.end() :]
+            if not window.strip() and index + 1 < len(runs):
+                window = runs[index + 1]  # the label and its date in two elements
+            if not _DATE_LEADS.match(window):
+                continue
+            window = _NEXT_PART.split(_CLOCK.sub(" ", window[:LABEL_WINDOW]))[0]
+            if found := _day(window, extensive=True):
+                return found
+    return None
+
+
+def _runs(tree: HtmlElement) -> Iterator[str]:
+    # Every text run of the page in document order, whitespace collapsed, outside scripts.
+    for element in tree.iter():
+        if _readable(element):
+            yield from _collapsed(element.text)
+        if isinstance(element.tag, str):
+            yield from _collapsed(element.tail)
+
+
+def _collapsed(text: str | None) -> Iterator[str]:
+    if text and (collapsed := " ".join(text.split())):
+        yield collapsed
+
+
 def _after(h1: HtmlElement) -> Iterator[HtmlElement]:
     # The elements after the <h1> in document order, outside it, lazily: each later sibling's
     # subtree, then the parent's later siblings', and so on up the tree.
@@ -60,7 +111,8 @@ def _readable(element: HtmlElement) -> bool:
     return isinstance(element.tag, str) and element.tag not in _SKIPPED
 
 
-def _day(text: str | None) -> str | None:
+def _day(text: str | None, *, extensive: bool = False) -> str | None:
+    # extensive: dateparser's reading too ("6 de mayo de 2022"), for the few labelled windows.
     if not text:
         return None
-    return try_date_expr(text, "%Y-%m-%d", False, _EARLIEST, _LATEST)
+    return try_date_expr(text, "%Y-%m-%d", extensive, _EARLIEST, _LATEST)

@@ -26,11 +26,12 @@ MODIFIED_META = (
 )  # fmt: skip
 # Where a publish date came from. Three witnesses vote on the day, the first winning a tie:
 # the URL, the feed or sitemap, and the page's own markup (htmldate's reading of it, else the
-# JSON-LD, else the meta tags: one witness, since they are the same page speaking). "page" is
+# JSON-LD, else the meta tags: one witness, since they are the same page speaking). "label" is
+# a date the page prints after a publication label ("Published:", "Erschienen am"). "page" is
 # htmldate's search of the page text, asked only when no witness says anything.
-SOURCES = ("url", "feed", "byline", "markup", "json-ld", "meta", "page")
+SOURCES = ("url", "feed", "byline", "label", "markup", "json-ld", "meta", "page")
 # When witnesses agree on the day, the stored instant comes from the most precise reading.
-_PRECISION = ("json-ld", "meta", "markup", "feed", "byline", "url")
+_PRECISION = ("json-ld", "meta", "markup", "feed", "byline", "label", "url")
 # Older than the web's news sites, or later than tomorrow: a parsing accident, not a date.
 EARLIEST = datetime(1994, 1, 1, tzinfo=UTC)
 # /2016/11/10/ or /2016-11-10-: a day in the path. Month-only paths (/2016/11/) say too little,
@@ -53,16 +54,18 @@ def publish_time(
     json_ld: str | None,
     meta: Mapping[str, tuple[str, ...]],
     byline: str | None = None,
+    label: str | None = None,
     page: Callable[[], str | None] = lambda: None,
     zone: tzinfo | None = None,
     country: tuple[tzinfo, ...] = (),
 ) -> tuple[datetime | None, str | None]:
     """The publish time (in the offset it was written with) and its source, or (None, None).
 
-    The URL, the feed and the page's markup vote on the day (see SOURCES); `markup` is
-    htmldate's reading of the page's date markup. `page` (htmldate's text search) is asked
-    only when no witness says anything. `zone` is the outlet's configured time zone; without
-    one, `country` holds the zones of the outlet's country (spiders.region), else UTC."""
+    The URL, the feed and the page vote on the day (see SOURCES); `byline` and `label` are
+    the days the page prints (spiders.byline), `markup` htmldate's reading of its date
+    markup. `page` (htmldate's text search) is asked only when no witness says anything.
+    `zone` is the outlet's configured time zone; without one, `country` holds the zones of
+    the outlet's country (spiders.region), else UTC."""
     readings = {
         "url": url_date(url, zone, country),
         "feed": _plausible(_aware(feed, zone, country)) if feed else None,
@@ -70,12 +73,15 @@ def publish_time(
         "json-ld": parse_datetime(json_ld, zone, country),
         "meta": _from_meta(meta, PUBLISHED_META, zone, country),
         "byline": parse_datetime(byline, zone, country),
+        "label": parse_datetime(label, zone, country),
     }
     if readings["markup"] == readings["url"]:
         readings["markup"] = None  # htmldate read the URL, having found no markup: one witness
-    # The page speaks once: the day it prints under the headline, else its markup's.
-    page_says = (
-        readings["byline"] or readings["markup"] or readings["json-ld"] or readings["meta"]
+    # The page speaks once: the day it prints for readers (under the headline, else after a
+    # publication label), else its markup's.
+    page_says = next(
+        (readings[s] for s in ("byline", "label", "markup", "json-ld", "meta") if readings[s]),
+        None,
     )
     witnesses = [w for w in (readings["url"], readings["feed"], page_says) if w is not None]
     if not witnesses:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from spiders.byline import labelled_date
 from spiders.dates import feed_entry_date, url_date
 from spiders.extract import clean_page
 from spiders.region import country_zones, midnight_zone, page_country
@@ -65,7 +66,9 @@ def test_a_utc_instant_is_moved_only_when_it_is_a_local_midnight() -> None:
 PUBLISHED = "2024-04-28T09:00:00+02:00"
 
 
-def _story(published: str = PUBLISHED, *, byline: str = "", lang: str = "") -> str:
+def _story(
+    published: str = PUBLISHED, *, byline: str = "", lang: str = "", after: str = ""
+) -> str:
     prose = "".join(
         f"<p>Paragraph {i} of the council's report on the new tram line, with its costs and the "
         "objections raised by residents along the route during the consultation.</p>"
@@ -75,7 +78,7 @@ def _story(published: str = PUBLISHED, *, byline: str = "", lang: str = "") -> s
         f"<html{f' lang={lang!r}' if lang else ''}><head>"
         f'<meta property="article:published_time" content="{published}">'
         "<title>Council approves the tram line</title></head><body><article>"
-        f"<h1>Council approves the tram line</h1>{byline}{prose}</article></body></html>"
+        f"<h1>Council approves the tram line</h1>{byline}{prose}</article>{after}</body></html>"
     )
 
 
@@ -160,3 +163,38 @@ def test_a_url_day_wins_its_tie_with_a_disagreeing_byline() -> None:
     )
     assert page is not None and page.published_at is not None
     assert page.published_at.date() == date(2024, 4, 28)
+
+
+@pytest.mark.parametrize(
+    ("runs", "day"),
+    [
+        ("<p>Erschienen am: 13.10.2021</p>", date(2021, 10, 13)),
+        ("<p><span>Published</span> <span>May 4, 2022 6:10pm EDT</span></p>", date(2022, 5, 4)),
+        ("<p>Written: 2023-11-07 15:03:30 / Updated: 2023-11-08 09:00:00</p>", date(2023, 11, 7)),
+        ("<p>Publicado el 6 de mayo de 2022</p>", date(2022, 5, 6)),
+        ("<p>Datum: 18.10.2021</p>", date(2021, 10, 18)),
+        ("<p>Aktuelles Datum und Uhrzeit: 11/02/20</p>", None),  # the page's clock
+        ("<p>a column published by Les Echos (26/11/2019)</p>", None),  # someone else's date
+        ("<p>Your e-mail address will not be published. 12 comments</p>", None),
+        ("<p>Update: 2 June 2023</p>", None),
+        (f"<p>{'Long prose, ' * 12}published on 3 March 2021 in the gazette.</p>", None),
+    ],
+)
+def test_a_date_after_a_publication_label(runs: str, day: date | None) -> None:
+    from lxml.html import fromstring
+
+    found = labelled_date(fromstring(f"<html><body><div>{runs}</div></body></html>"))
+    assert (date.fromisoformat(found) if found else None) == day
+
+
+def test_a_labelled_publication_day_outranks_the_markup_but_not_the_byline() -> None:
+    # The label stands after the article (a footer of facts), where no byline is read.
+    footer = "<footer><span>Erschienen am</span> <span>26. April 2024</span></footer>"
+    page = clean_page(_story(after=footer), "https://x.test/a")
+    assert page is not None and page.published_at is not None
+    assert (page.published_at.date(), page.published_source) == (date(2024, 4, 26), "label")
+    bylined = clean_page(
+        _story(byline="<p>By Jo Marsh · 27 April 2024</p>", after=footer), "https://x.test/a"
+    )
+    assert bylined is not None and bylined.published_at is not None
+    assert bylined.published_at.date() == date(2024, 4, 27)
