@@ -32,6 +32,11 @@ MODIFIED_META = (
 SOURCES = ("url", "feed", "byline", "label", "markup", "json-ld", "meta", "page")
 # When witnesses agree on the day, the stored instant comes from the most precise reading.
 _PRECISION = ("json-ld", "meta", "markup", "feed", "byline", "label", "url")
+_PAGE_VOICES = ("byline", "label", "markup", "json-ld", "meta")
+# A URL's day is fixed when the story is filed. A page time the outlet wrote with its own
+# (non-UTC) offset on one of the next days is when the story went out, and wins their tie; a
+# UTC time says nothing of the local day, and one months later is a republication.
+FILED_BEFORE = timedelta(days=7)
 # Older than the web's news sites, or later than tomorrow: a parsing accident, not a date.
 EARLIEST = datetime(1994, 1, 1, tzinfo=UTC)
 # /2016/11/10/ or /2016-11-10-: a day in the path. Month-only paths (/2016/11/) say too little,
@@ -79,11 +84,13 @@ def publish_time(
         readings["markup"] = None  # htmldate read the URL, having found no markup: one witness
     # The page speaks once: the day it prints for readers (under the headline, else after a
     # publication label), else its markup's.
-    page_says = next(
-        (readings[s] for s in ("byline", "label", "markup", "json-ld", "meta") if readings[s]),
-        None,
-    )
-    witnesses = [w for w in (readings["url"], readings["feed"], page_says) if w is not None]
+    spoke = next((s for s in _PAGE_VOICES if readings[s]), None)
+    page_says = readings[spoke] if spoke else None
+    written = {"markup": markup, "json-ld": json_ld, "meta": _meta_text(meta, PUBLISHED_META)}
+    order = [readings["url"], readings["feed"], page_says]
+    if _went_out_after_filing(readings["url"], page_says, written.get(spoke or "")):
+        order = [page_says, readings["url"], readings["feed"]]  # the page's time breaks a tie
+    witnesses = [w for w in order if w is not None]
     if not witnesses:
         guess = parse_datetime(page(), zone, country)
         return (guess, "page") if guess else (None, None)
@@ -165,16 +172,30 @@ def _first_vote(witnesses: list[datetime], day: date) -> int:
     return next(i for i, witness in enumerate(witnesses) if witness.date() == day)
 
 
+def _went_out_after_filing(
+    url_day: datetime | None, page_time: datetime | None, written: str | None
+) -> bool:
+    if url_day is None or page_time is None or (as_written := parse_datetime(written)) is None:
+        return False
+    later = page_time.date() - url_day.date()
+    return as_written.utcoffset() != timedelta(0) and timedelta(0) < later <= FILED_BEFORE
+
+
 def _from_meta(
     meta: Mapping[str, tuple[str, ...]],
     keys: tuple[str, ...],
     zone: tzinfo | None,
     country: tuple[tzinfo, ...],
 ) -> datetime | None:
+    return parse_datetime(_meta_text(meta, keys), zone, country)
+
+
+def _meta_text(meta: Mapping[str, tuple[str, ...]], keys: tuple[str, ...]) -> str | None:
+    # The first value, in the keys' order, that reads as a date.
     for key in keys:
         for value in meta.get(key, ()):
-            if parsed := parse_datetime(value, zone, country):
-                return parsed
+            if parse_datetime(value):
+                return value
     return None
 
 

@@ -198,3 +198,20 @@ def test_a_labelled_publication_day_outranks_the_markup_but_not_the_byline() -> 
     )
     assert bylined is not None and bylined.published_at is not None
     assert bylined.published_at.date() == date(2024, 4, 27)
+
+
+@pytest.mark.parametrize(
+    ("published", "day"),
+    [
+        ("2024-04-28T09:00:00+02:00", date(2024, 4, 28)),  # went out the day after filing
+        ("2024-04-28T01:00:00Z", date(2024, 4, 27)),  # UTC: says nothing of the local day
+        ("2025-04-28T09:00:00+02:00", date(2024, 4, 27)),  # a year on: a republication
+        ("2024-04-26T09:00:00+02:00", date(2024, 4, 27)),  # before the URL's day: the URL's
+    ],
+)
+def test_a_local_page_time_in_the_days_after_the_url_day_wins_their_tie(
+    published: str, day: date
+) -> None:
+    page = clean_page(_story(published), "https://x.test/2024/04/27/tram-line")
+    assert page is not None and page.published_at is not None
+    assert page.published_at.date() == day
