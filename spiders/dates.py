@@ -11,7 +11,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from spiders.region import midnight_zone
+from spiders.region import local_zone
 
 # <meta> names and properties (lower case) that carry the first publication time, best first.
 PUBLISHED_META = (
@@ -203,12 +203,13 @@ def _aware(value: datetime, zone: tzinfo | None, country: tuple[tzinfo, ...]) ->
     # A value without an offset is read in the outlet's zone (UTC unless configured); one with
     # an offset keeps it, so the publish day stays the day the outlet printed. One written in
     # UTC ("Z", a feed's GMT) says nothing of the outlet's day: its configured zone does;
-    # without one, only a bare day its country kept as local midnight (spiders.region).
+    # without one, a bare day its country kept as local midnight, or the country's only
+    # offset (spiders.region.local_zone).
     if value.tzinfo is None:
         return value.replace(tzinfo=zone or UTC)
     if value.utcoffset() != timedelta(0) or value.time() == time(0):
         return value  # a local time, or a bare day written as UTC midnight: the day as written
-    local = zone or midnight_zone(value, country)
+    local = zone or local_zone(value, country)
     return value.astimezone(local) if local else value
 
 

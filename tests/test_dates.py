@@ -11,7 +11,7 @@ import pytest
 from spiders.byline import labelled_date
 from spiders.dates import feed_entry_date, url_date
 from spiders.extract import clean_page
-from spiders.region import country_zones, midnight_zone, page_country
+from spiders.region import country_zones, local_zone, midnight_zone, page_country
 
 
 @pytest.mark.parametrize(
@@ -63,6 +63,13 @@ def test_a_utc_instant_is_moved_only_when_it_is_a_local_midnight() -> None:
     assert midnight_zone(datetime(2023, 1, 9, 5, 0, tzinfo=UTC), country_zones("us")) is not None
 
 
+def test_a_utc_time_of_day_takes_a_local_day_only_in_a_country_on_one_offset() -> None:
+    instant = datetime(2022, 5, 4, 0, 25, tzinfo=UTC)
+    assert local_zone(instant, country_zones("ar")) is not None  # all of Argentina: UTC-3
+    assert local_zone(instant, country_zones("us")) is None  # New York to Honolulu
+    assert local_zone(instant, ()) is None
+
+
 PUBLISHED = "2024-04-28T09:00:00+02:00"
 
 
@@ -93,7 +100,13 @@ def test_a_bare_day_written_as_utc_takes_the_outlets_local_day() -> None:
         _story("2023-11-09T04:31:00+00:00", lang="en-US"), "https://news.example.com/a"
     )
     assert late is not None and late.published_at is not None
-    assert late.published_at.date() == date(2023, 11, 9)
+    assert late.published_at.date() == date(2023, 11, 9)  # the US span several offsets
+    # A country on one offset names its readers' day: 00:25 GMT is 21:25 in Buenos Aires.
+    evening = clean_page(
+        _story("2022-05-04T00:25:56Z"), "https://www.example.com.ar/nota"
+    )
+    assert evening is not None and evening.published_at is not None
+    assert evening.published_at.date() == date(2022, 5, 3)
     # Nowhere to place the page: as written.
     unknown = clean_page(_story("2021-11-04T23:00:00+00:00"), "https://news.example.com/a")
     assert unknown is not None and unknown.published_at is not None
