@@ -27,8 +27,8 @@ _SKIPPED = frozenset({"script", "style", "noscript", "template"})
 _PUBLISHED_CUE = re.compile(
     r"\b(?:(?:first )?published|posted|written|veröffentlicht|erschienen|erstellt|publiziert"
     r"|publicad[oa]|publié|pubblicato|gepubliceerd|opublikowano)\b"
-    r"(?:\s+(?:on|am|le|el|em|il|op)\b)?\s*:?\s*"
-    r"|\b(?:date|datum|fecha|data)\s*:\s*",
+    r"(?:[^\S\n]+(?:on|am|le|el|em|il|op)\b)?[^\S\n]*:?[^\S\n]*"
+    r"|\b(?:date|datum|fecha|data)[^\S\n]*:[^\S\n]*",
     re.IGNORECASE,
 )
 # The date must follow the label at once (a weekday or a month name may come first): "posted
@@ -67,20 +67,23 @@ def byline_date(tree: HtmlElement) -> str | None:
 def labelled_date(tree: HtmlElement) -> str | None:
     """The first date (YYYY-MM-DD) right after a publication label in a short text run
     ("Erschienen am: 13.10.2021", "Published <span>May 4, 2022</span>"), or None."""
-    runs = list(_runs(tree))
-    for index, run in enumerate(runs):
-        if len(run) > MAX_RUN_CHARS:
+    # One line per short run (a long one is prose: blanked), searched in one pass.
+    lines = "\n".join(run if len(run) <= MAX_RUN_CHARS else "" for run in _runs(tree))
+    for cue in _PUBLISHED_CUE.finditer(lines):
+        window = _line_at(lines, cue.end())
+        if not window:  # the label and its date in two elements
+            window = _line_at(lines, cue.end() + 1)
+        if not _DATE_LEADS.match(window):
             continue
-        for cue in _PUBLISHED_CUE.finditer(run):
-            window = run[cue.end() :]
-            if not window.strip() and index + 1 < len(runs):
-                window = runs[index + 1]  # the label and its date in two elements
-            if not _DATE_LEADS.match(window):
-                continue
-            window = _NEXT_PART.split(_CLOCK.sub(" ", window[:LABEL_WINDOW]))[0]
-            if found := _day(window, extensive=True):
-                return found
+        window = _NEXT_PART.split(_CLOCK.sub(" ", window[:LABEL_WINDOW]))[0]
+        if found := _day(window, extensive=True):
+            return found
     return None
+
+
+def _line_at(lines: str, start: int) -> str:
+    end = lines.find("\n", start)
+    return lines[start : end if end >= 0 else len(lines)]
 
 
 def _runs(tree: HtmlElement) -> Iterator[str]:
