@@ -51,16 +51,15 @@ def byline_date(tree: HtmlElement) -> str | None:
     for element in _after(h1):
         if element.tag == "time" and (found := _day(element.get("datetime"))):
             return found
-        text = " ".join((element.text or "").split())
-        if not text:
-            continue
-        runs += 1
-        if runs > MAX_RUNS or len(text) > MAX_RUN_CHARS:
-            return None
-        if _UPDATE_CUE.search(text):
-            continue  # "Updated 12 March": not when the story was published
-        if any(char.isdigit() for char in text) and (found := _day(text)):
-            return found
+        # An element's tail is a run too: "<span>von</span> <a>Ann</a><br>am 20.09.2020".
+        for text in (*_collapsed(element.text), *_collapsed(element.tail)):
+            runs += 1
+            if runs > MAX_RUNS or len(text) > MAX_RUN_CHARS:
+                return None
+            if _UPDATE_CUE.search(text):
+                continue  # "Updated 12 March": not when the story was published
+            if any(char.isdigit() for char in text) and (found := _day(text)):
+                return found
     return None
 
 

@@ -152,6 +152,13 @@ def test_the_day_printed_under_the_headline_is_the_pages_word() -> None:
     )
     assert timed is not None and timed.published_at is not None
     assert timed.published_at.date() == date(2024, 5, 3)
+    # The date as the tail of the byline's last element, not an element's own text.
+    tail = clean_page(
+        _story(byline="<p><span>By</span> <a href='/jo'>Jo Marsh</a><br>on 20.04.2024</p>"),
+        "https://x.test/a",
+    )
+    assert tail is not None and tail.published_at is not None
+    assert tail.published_at.date() == date(2024, 4, 20)
 
 
 def test_an_update_line_and_dates_in_the_prose_are_not_the_byline() -> None:
