@@ -32,7 +32,8 @@ MODIFIED_META = (
 SOURCES = ("url", "feed", "byline", "label", "markup", "json-ld", "meta", "page")
 # When witnesses agree on the day, the stored instant comes from the most precise reading.
 _PRECISION = ("json-ld", "meta", "markup", "feed", "byline", "label", "url")
-_PAGE_VOICES = ("byline", "label", "markup", "json-ld", "meta")
+# The page's markup speaks once: htmldate's reading, else the JSON-LD, else the meta tags.
+_MARKUP = ("markup", "json-ld", "meta")
 # A URL's day is fixed when the story is filed. A page time the outlet wrote with its own
 # (non-UTC) offset on one of the next days is when the story went out, and wins their tie; a
 # UTC time says nothing of the local day, and one months later is a republication.
@@ -82,9 +83,7 @@ def publish_time(
     }
     if readings["markup"] == readings["url"]:
         readings["markup"] = None  # htmldate read the URL, having found no markup: one witness
-    # The page speaks once: the day it prints for readers (under the headline, else after a
-    # publication label), else its markup's.
-    spoke = next((s for s in _PAGE_VOICES if readings[s]), None)
+    spoke = _page_voice(readings)
     page_says = readings[spoke] if spoke else None
     written = {"markup": markup, "json-ld": json_ld, "meta": _meta_text(meta, PUBLISHED_META)}
     order = [readings["url"], readings["feed"], page_says]
@@ -170,6 +169,16 @@ def copyright_guess(day: date, page_text: str) -> bool:
 
 def _first_vote(witnesses: list[datetime], day: date) -> int:
     return next(i for i, witness in enumerate(witnesses) if witness.date() == day)
+
+
+def _page_voice(readings: Mapping[str, datetime | None]) -> str | None:
+    # The page speaks once: the day it prints under the headline, after a publication label,
+    # or in its markup. Two of them agreeing outvote the third (a byline that is a blog's
+    # latest post, a wiki's meeting); otherwise the printed day comes first.
+    markup = next((source for source in _MARKUP if readings[source]), None)
+    voices = {s: said for s in ("byline", "label", markup) if s and (said := readings[s])}
+    tally = Counter(said.date() for said in voices.values())
+    return max(voices, key=lambda s: tally[voices[s].date()], default=None)
 
 
 def _went_out_after_filing(

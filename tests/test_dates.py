@@ -235,3 +235,14 @@ def test_a_local_page_time_in_the_days_after_the_url_day_wins_their_tie(
     page = clean_page(_story(published), "https://x.test/2024/04/27/tram-line")
     assert page is not None and page.published_at is not None
     assert page.published_at.date() == day
+
+
+def test_a_label_and_the_markup_that_agree_outvote_the_byline() -> None:
+    # A blog's page opens with its latest post's date under the <h1>; the story's own label
+    # and its markup agree on another day.
+    footer = "<footer><span>Posted on</span> <span>28 April 2024</span></footer>"
+    page = clean_page(
+        _story(byline="<p>Latest: 2 May 2024</p>", after=footer), "https://x.test/a"
+    )
+    assert page is not None and page.published_at is not None
+    assert page.published_at.date() == date(2024, 4, 28)
