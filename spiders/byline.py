@@ -43,10 +43,15 @@ LABEL_WINDOW = 40
 
 def byline_date(tree: HtmlElement) -> str | None:
     """The first date (YYYY-MM-DD) in a `<time datetime>` or a short text run after the first
-    <h1>, before the prose starts; None when there is no <h1> or no such date."""
+    <h1>, before the prose starts, else in the run right above it (a dateline over the
+    headline); None when there is no <h1> or no such date."""
     h1 = next(tree.iter("h1"), None)
     if h1 is None:
         return None
+    return _under(h1) or _dated(next(_before(h1), ""))
+
+
+def _under(h1: HtmlElement) -> str | None:
     runs = 0
     for element in _after(h1):
         if element.tag == "time" and (found := _day(element.get("datetime"))):
@@ -56,11 +61,16 @@ def byline_date(tree: HtmlElement) -> str | None:
             runs += 1
             if runs > MAX_RUNS or len(text) > MAX_RUN_CHARS:
                 return None
-            if _UPDATE_CUE.search(text):
-                continue  # "Updated 12 March": not when the story was published
-            if any(char.isdigit() for char in text) and (found := _day(text)):
+            if found := _dated(text):
                 return found
     return None
+
+
+def _dated(run: str) -> str | None:
+    # A short run's date, unless the run says it is an update's ("Updated 12 March").
+    if len(run) > MAX_RUN_CHARS or _UPDATE_CUE.search(run):
+        return None
+    return _day(run) if any(char.isdigit() for char in run) else None
 
 
 def labelled_date(tree: HtmlElement) -> str | None:
@@ -107,6 +117,27 @@ def _after(h1: HtmlElement) -> Iterator[HtmlElement]:
         for sibling in node.itersiblings():
             yield from (element for element in sibling.iter() if _readable(element))
         node = node.getparent()
+
+
+def _before(h1: HtmlElement) -> Iterator[str]:
+    # The text runs before the <h1>, nearest first, lazily: each earlier sibling's tail and
+    # subtree backwards, then the parent's own text, and so on up the tree.
+    node = h1
+    while (parent := node.getparent()) is not None:
+        for sibling in node.itersiblings(preceding=True):
+            yield from _collapsed(sibling.tail)
+            yield from _backwards(sibling)
+        if _readable(parent):
+            yield from _collapsed(parent.text)
+        node = parent
+
+
+def _backwards(element: HtmlElement) -> Iterator[str]:
+    for child in reversed(element):
+        yield from _collapsed(child.tail)
+        yield from _backwards(child)
+    if _readable(element):
+        yield from _collapsed(element.text)
 
 
 def _readable(element: HtmlElement) -> bool:

@@ -74,7 +74,12 @@ PUBLISHED = "2024-04-28T09:00:00+02:00"
 
 
 def _story(
-    published: str = PUBLISHED, *, byline: str = "", lang: str = "", after: str = ""
+    published: str = PUBLISHED,
+    *,
+    byline: str = "",
+    lang: str = "",
+    after: str = "",
+    above: str = "",
 ) -> str:
     prose = "".join(
         f"<p>Paragraph {i} of the council's report on the new tram line, with its costs and the "
@@ -85,7 +90,8 @@ def _story(
         f"<html{f' lang={lang!r}' if lang else ''}><head>"
         f'<meta property="article:published_time" content="{published}">'
         "<title>Council approves the tram line</title></head><body><article>"
-        f"<h1>Council approves the tram line</h1>{byline}{prose}</article>{after}</body></html>"
+        f"{above}<h1>Council approves the tram line</h1>{byline}{prose}</article>{after}"
+        "</body></html>"
     )
 
 
@@ -246,3 +252,18 @@ def test_a_label_and_the_markup_that_agree_outvote_the_byline() -> None:
     )
     assert page is not None and page.published_at is not None
     assert page.published_at.date() == date(2024, 4, 28)
+
+
+def test_a_dateline_right_above_the_headline_when_none_is_below_it() -> None:
+    above = "<nav><a href='/'>Home</a> <a href='/city'>City</a></nav><p>26 Apr 2024 - 2:00</p>"
+    page = clean_page(_story(above=above), "https://x.test/a")
+    assert page is not None and page.published_at is not None
+    assert (page.published_at.date(), page.published_source) == (date(2024, 4, 26), "byline")
+    below = clean_page(
+        _story(above=above, byline="<p>By Jo Marsh, 27 April 2024</p>"), "https://x.test/a"
+    )
+    assert below is not None and below.published_at is not None
+    assert below.published_at.date() == date(2024, 4, 27)  # the byline under it comes first
+    far = "<p>26 Apr 2024</p><nav><a href='/'>Home</a></nav>"  # not the run right above
+    assert (page := clean_page(_story(above=far), "https://x.test/a")) is not None
+    assert page.published_at is not None and page.published_at.date() == date(2024, 4, 28)
