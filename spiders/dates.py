@@ -25,10 +25,11 @@ MODIFIED_META = (
     "dcterms.modified", "dc.date.modified", "article.updated", "last-modified",
 )  # fmt: skip
 # Where a publish date came from. Three witnesses vote on the day, the first winning a tie:
-# the URL, the feed or sitemap, and the page's own markup (htmldate's reading of it, else the
-# JSON-LD, else the meta tags: one witness, since they are the same page speaking). "label" is
-# a date the page prints after a publication label ("Published:", "Erschienen am"). "page" is
-# htmldate's search of the page text, asked only when no witness says anything.
+# the URL, the feed or sitemap, and the page. The page speaks once, its own voices voting
+# first (_page_voice): the day it prints under (or right above) its headline ("byline"),
+# after a publication label ("label": "Published:", "Erschienen am"), and its markup
+# (htmldate's reading of it, else the JSON-LD, else the meta tags). "page" is htmldate's
+# search of the page text, asked only when no witness says anything.
 SOURCES = ("url", "feed", "byline", "label", "markup", "json-ld", "meta", "page")
 # When witnesses agree on the day, the stored instant comes from the most precise reading.
 _PRECISION = ("json-ld", "meta", "markup", "feed", "byline", "label", "url")
