@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import islice
 
 from htmldate.extractors import try_date_expr
 from lxml.html import HtmlElement
@@ -39,6 +40,7 @@ _DATE_LEADS = re.compile(r"\s*(?:[^\W\d]+\.?,?\s+){0,2}\d")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:uhr|am|pm|h)?", re.IGNORECASE)
 _NEXT_PART = re.compile(r"\s[/|·•–-]\s|" + _UPDATE_CUE.pattern, re.IGNORECASE)
 LABEL_WINDOW = 40
+MAX_LABELS = 10
 
 
 def byline_date(tree: HtmlElement) -> str | None:
@@ -78,16 +80,19 @@ def labelled_date(tree: HtmlElement) -> str | None:
     ("Erschienen am: 13.10.2021", "Published <span>May 4, 2022</span>"), or None."""
     # One line per short run (a long one is prose: blanked), searched in one pass.
     lines = "\n".join(run if len(run) <= MAX_RUN_CHARS else "" for run in _runs(tree))
-    for cue in _PUBLISHED_CUE.finditer(lines):
-        window = _line_at(lines, cue.end())
-        if not window:  # the label and its date in two elements
-            window = _line_at(lines, cue.end() + 1)
-        if not _DATE_LEADS.match(window):
-            continue
-        window = _NEXT_PART.split(_CLOCK.sub(" ", window[:LABEL_WINDOW]))[0]
-        if found := _day(window, extensive=True):
+    windows = (_window(lines, cue.end()) for cue in _PUBLISHED_CUE.finditer(lines))
+    # A bounded number of readings: a forum's hundred "Posted: …" lines cost no more.
+    for window in islice(filter(_DATE_LEADS.match, windows), MAX_LABELS):
+        first = _NEXT_PART.split(_CLOCK.sub(" ", window[:LABEL_WINDOW]))[0]
+        if found := _day(first, extensive=True):
             return found
     return None
+
+
+def _window(lines: str, start: int) -> str:
+    # What follows a label on its line, else the next line (the label and its date in two
+    # elements).
+    return _line_at(lines, start) or _line_at(lines, start + 1)
 
 
 def _line_at(lines: str, start: int) -> str:
