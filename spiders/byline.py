@@ -24,12 +24,15 @@ _UPDATE_CUE = re.compile(
 )
 _SKIPPED = frozenset({"script", "style", "noscript", "template"})
 # A label naming the date that follows it as the publication's (not an event's or a page
-# clock's). "Date:"/"Datum:" need their colon: bare, they open ordinary sentences.
+# clock's), in the languages of the world's news sites. "Date:"/"Datum:" need their colon:
+# bare, they open ordinary sentences.
 _PUBLISHED_CUE = re.compile(
-    r"\b(?:(?:first )?published|posted|written|veröffentlicht|erschienen|erstellt|publiziert"
-    r"|publicad[oa]|publié|pubblicato|gepubliceerd|opublikowano)\b"
-    r"(?:[^\S\n]+(?:on|am|le|el|em|il|op)\b)?[^\S\n]*:?[^\S\n]*"
-    r"|\b(?:date|datum|fecha|data)[^\S\n]*:[^\S\n]*",
+    r"(?:\b(?:(?:first )?published|posted|written|veröffentlicht|erschienen|erstellt|publiziert"
+    r"|publicad[oa]|publié|pubblicato|gepubliceerd|opublikowano|publicerad|publiceret|publisert"
+    r"|julkaistu|publikováno|опубликовано|diterbitkan|yayınlanma tarihi)\b"
+    r"|发布时间|发布日期|發佈時間|公開日|掲載日|配信日|작성일|입력)"
+    r"(?:[^\S\n]+(?:on|am|le|el|em|il|op)\b)?[^\S\n]*[:：]?[^\S\n]*"
+    r"|\b(?:date|datum|fecha|data)[^\S\n]*[:：][^\S\n]*",
     re.IGNORECASE,
 )
 # The date must follow the label at once (a weekday or a month name may come first): "posted

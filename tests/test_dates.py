@@ -199,6 +199,10 @@ def test_a_url_day_wins_its_tie_with_a_disagreeing_byline() -> None:
         ("<p>Written: 2023-11-07 15:03:30 / Updated: 2023-11-08 09:00:00</p>", date(2023, 11, 7)),
         ("<p>Publicado el 6 de mayo de 2022</p>", date(2022, 5, 6)),
         ("<p>Datum: 18.10.2021</p>", date(2021, 10, 18)),
+        ("<p>Julkaistu 7.11.2023 15:03</p>", date(2023, 11, 7)),
+        ("<p>Опубликовано: 7 ноября 2023</p>", date(2023, 11, 7)),
+        ("<p>发布时间：2023-11-07 15:03</p>", date(2023, 11, 7)),
+        ("<span>입력</span><span>2023.11.07 15:03</span>", date(2023, 11, 7)),
         ("<p>Aktuelles Datum und Uhrzeit: 11/02/20</p>", None),  # the page's clock
         ("<p>a column published by Les Echos (26/11/2019)</p>", None),  # someone else's date
         ("<p>Your e-mail address will not be published. 12 comments</p>", None),
