@@ -19,7 +19,8 @@ _EARLIEST, _LATEST = datetime(1994, 1, 1), datetime(2100, 1, 1)
 # A run that says it is an update's date ("Updated", "Aktualisiert", "Mis à jour"…).
 _UPDATE_CUE = re.compile(
     r"updated|update:|aktualisiert|geändert|actualizad|mis à jour|modifi|aggiornat|bijgewerkt"
-    r"|atualizad|zaktualizowan|更新",
+    r"|atualizad|zaktualizowan|uppdaterad|opdateret|oppdatert|päivitetty|aktualizováno"
+    r"|обновлен|diperbarui|güncellen|更新|수정",
     re.IGNORECASE,
 )
 _SKIPPED = frozenset({"script", "style", "noscript", "template"})

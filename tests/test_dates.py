@@ -207,6 +207,7 @@ def test_a_url_day_wins_its_tie_with_a_disagreeing_byline() -> None:
         ("<p>a column published by Les Echos (26/11/2019)</p>", None),  # someone else's date
         ("<p>Your e-mail address will not be published. 12 comments</p>", None),
         ("<p>Update: 2 June 2023</p>", None),
+        ("<p>Обновлено: 8 ноября 2023</p>", None),
         (f"<p>{'Long prose, ' * 12}published on 3 March 2021 in the gazette.</p>", None),
     ],
 )
