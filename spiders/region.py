@@ -52,8 +52,8 @@ def midnight_zone(instant: datetime, zones: tuple[tzinfo, ...]) -> tzinfo | None
     """The first of `zones` in which the instant is exactly midnight, else None.
 
     A CMS that keeps a bare day as local midnight and writes it in UTC (23:00Z for a day in
-    Berlin) means that local day; any other UTC time says nothing of it (the day as written
-    matches more pages than the country's day: measured on the shared real pages)."""
+    Berlin) means that local day, wherever in a country of several zones (see local_zone for
+    other UTC times)."""
     return next((zone for zone in zones if instant.astimezone(zone).time() == time(0)), None)
 
 
