@@ -11,7 +11,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from spiders.region import midnight_zone
+from spiders.region import local_zone
 
 # <meta> names and properties (lower case) that carry the first publication time, best first.
 PUBLISHED_META = (
@@ -25,12 +25,20 @@ MODIFIED_META = (
     "dcterms.modified", "dc.date.modified", "article.updated", "last-modified",
 )  # fmt: skip
 # Where a publish date came from. Three witnesses vote on the day, the first winning a tie:
-# the URL, the feed or sitemap, and the page's own markup (htmldate's reading of it, else the
-# JSON-LD, else the meta tags: one witness, since they are the same page speaking). "page" is
-# htmldate's search of the page text, asked only when no witness says anything.
-SOURCES = ("url", "feed", "byline", "markup", "json-ld", "meta", "page")
+# the URL, the feed or sitemap, and the page. The page speaks once, its own voices voting
+# first (_page_voice): the day it prints under (or right above) its headline ("byline"),
+# after a publication label ("label": "Published:", "Erschienen am"), and its markup
+# (htmldate's reading of it, else the JSON-LD, else the meta tags). "page" is htmldate's
+# search of the page text, asked only when no witness says anything.
+SOURCES = ("url", "feed", "byline", "label", "markup", "json-ld", "meta", "page")
 # When witnesses agree on the day, the stored instant comes from the most precise reading.
-_PRECISION = ("json-ld", "meta", "markup", "feed", "byline", "url")
+_PRECISION = ("json-ld", "meta", "markup", "feed", "byline", "label", "url")
+# The page's markup speaks once: htmldate's reading, else the JSON-LD, else the meta tags.
+_MARKUP = ("markup", "json-ld", "meta")
+# A URL's day is fixed when the story is filed. A page time the outlet wrote with its own
+# (non-UTC) offset on one of the next days is when the story went out, and wins their tie; a
+# UTC time says nothing of the local day, and one months later is a republication.
+FILED_BEFORE = timedelta(days=7)
 # Older than the web's news sites, or later than tomorrow: a parsing accident, not a date.
 EARLIEST = datetime(1994, 1, 1, tzinfo=UTC)
 # /2016/11/10/ or /2016-11-10-: a day in the path. Month-only paths (/2016/11/) say too little,
@@ -53,16 +61,18 @@ def publish_time(
     json_ld: str | None,
     meta: Mapping[str, tuple[str, ...]],
     byline: str | None = None,
+    label: str | None = None,
     page: Callable[[], str | None] = lambda: None,
     zone: tzinfo | None = None,
     country: tuple[tzinfo, ...] = (),
 ) -> tuple[datetime | None, str | None]:
     """The publish time (in the offset it was written with) and its source, or (None, None).
 
-    The URL, the feed and the page's markup vote on the day (see SOURCES); `markup` is
-    htmldate's reading of the page's date markup. `page` (htmldate's text search) is asked
-    only when no witness says anything. `zone` is the outlet's configured time zone; without
-    one, `country` holds the zones of the outlet's country (spiders.region), else UTC."""
+    The URL, the feed and the page vote on the day (see SOURCES); `byline` and `label` are
+    the days the page prints (spiders.byline), `markup` htmldate's reading of its date
+    markup. `page` (htmldate's text search) is asked only when no witness says anything.
+    `zone` is the outlet's configured time zone; without one, `country` holds the zones of
+    the outlet's country (spiders.region), else UTC."""
     readings = {
         "url": url_date(url, zone, country),
         "feed": _plausible(_aware(feed, zone, country)) if feed else None,
@@ -70,14 +80,17 @@ def publish_time(
         "json-ld": parse_datetime(json_ld, zone, country),
         "meta": _from_meta(meta, PUBLISHED_META, zone, country),
         "byline": parse_datetime(byline, zone, country),
+        "label": parse_datetime(label, zone, country),
     }
     if readings["markup"] == readings["url"]:
         readings["markup"] = None  # htmldate read the URL, having found no markup: one witness
-    # The page speaks once: the day it prints under the headline, else its markup's.
-    page_says = (
-        readings["byline"] or readings["markup"] or readings["json-ld"] or readings["meta"]
-    )
-    witnesses = [w for w in (readings["url"], readings["feed"], page_says) if w is not None]
+    spoke = _page_voice(readings)
+    page_says = readings[spoke] if spoke else None
+    written = {"markup": markup, "json-ld": json_ld, "meta": _meta_text(meta, PUBLISHED_META)}
+    order = [readings["url"], readings["feed"], page_says]
+    if _went_out_after_filing(readings["url"], page_says, written.get(spoke or "")):
+        order = [page_says, readings["url"], readings["feed"]]  # the page's time breaks a tie
+    witnesses = [w for w in order if w is not None]
     if not witnesses:
         guess = parse_datetime(page(), zone, country)
         return (guess, "page") if guess else (None, None)
@@ -159,16 +172,40 @@ def _first_vote(witnesses: list[datetime], day: date) -> int:
     return next(i for i, witness in enumerate(witnesses) if witness.date() == day)
 
 
+def _page_voice(readings: Mapping[str, datetime | None]) -> str | None:
+    # The page speaks once: the day it prints under the headline, after a publication label,
+    # or in its markup. Two of them agreeing outvote the third (a byline that is a blog's
+    # latest post, a wiki's meeting); otherwise the printed day comes first.
+    markup = next((source for source in _MARKUP if readings[source]), None)
+    voices = {s: said for s in ("byline", "label", markup) if s and (said := readings[s])}
+    tally = Counter(said.date() for said in voices.values())
+    return max(voices, key=lambda s: tally[voices[s].date()], default=None)
+
+
+def _went_out_after_filing(
+    url_day: datetime | None, page_time: datetime | None, written: str | None
+) -> bool:
+    if url_day is None or page_time is None or (as_written := parse_datetime(written)) is None:
+        return False
+    later = page_time.date() - url_day.date()
+    return as_written.utcoffset() != timedelta(0) and timedelta(0) < later <= FILED_BEFORE
+
+
 def _from_meta(
     meta: Mapping[str, tuple[str, ...]],
     keys: tuple[str, ...],
     zone: tzinfo | None,
     country: tuple[tzinfo, ...],
 ) -> datetime | None:
+    return parse_datetime(_meta_text(meta, keys), zone, country)
+
+
+def _meta_text(meta: Mapping[str, tuple[str, ...]], keys: tuple[str, ...]) -> str | None:
+    # The first value, in the keys' order, that reads as a date.
     for key in keys:
         for value in meta.get(key, ()):
-            if parsed := parse_datetime(value, zone, country):
-                return parsed
+            if parse_datetime(value):
+                return value
     return None
 
 
@@ -176,12 +213,13 @@ def _aware(value: datetime, zone: tzinfo | None, country: tuple[tzinfo, ...]) ->
     # A value without an offset is read in the outlet's zone (UTC unless configured); one with
     # an offset keeps it, so the publish day stays the day the outlet printed. One written in
     # UTC ("Z", a feed's GMT) says nothing of the outlet's day: its configured zone does;
-    # without one, only a bare day its country kept as local midnight (spiders.region).
+    # without one, a bare day its country kept as local midnight, or the country's only
+    # offset (spiders.region.local_zone).
     if value.tzinfo is None:
         return value.replace(tzinfo=zone or UTC)
     if value.utcoffset() != timedelta(0) or value.time() == time(0):
         return value  # a local time, or a bare day written as UTC midnight: the day as written
-    local = zone or midnight_zone(value, country)
+    local = zone or local_zone(value, country)
     return value.astimezone(local) if local else value
 
 

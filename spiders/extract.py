@@ -17,7 +17,7 @@ from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
 from spiders.authors import clean_authors
-from spiders.byline import byline_date
+from spiders.byline import byline_date, labelled_date
 from spiders.dates import copyright_guess, publish_time, update_time
 from spiders.excludes import compile_excludes, drop_excluded
 from spiders.headline import choose_headline, site_keys, strip_site
@@ -140,8 +140,8 @@ def explain_page(
     country = () if zone else country_zones(page_country(canonical or url, tree))
     published, source = publish_time(
         url=canonical or url, feed=feed_published, markup=doc.date, json_ld=facts.published,
-        meta=facts.meta, byline=byline_date(tree), page=lambda: _text_date(tree), zone=zone,
-        country=country,
+        meta=facts.meta, byline=byline_date(tree), label=labelled_date(tree),
+        page=lambda: _text_date(tree), zone=zone, country=country,
     )  # fmt: skip
     page = CleanPage(
         canonical_url=canonical,

@@ -52,9 +52,22 @@ def midnight_zone(instant: datetime, zones: tuple[tzinfo, ...]) -> tzinfo | None
     """The first of `zones` in which the instant is exactly midnight, else None.
 
     A CMS that keeps a bare day as local midnight and writes it in UTC (23:00Z for a day in
-    Berlin) means that local day; any other UTC time says nothing of it (the day as written
-    matches more pages than the country's day: measured on the shared real pages)."""
+    Berlin) means that local day, wherever in a country of several zones (see local_zone for
+    other UTC times)."""
     return next((zone for zone in zones if instant.astimezone(zone).time() == time(0)), None)
+
+
+def local_zone(instant: datetime, zones: tuple[tzinfo, ...]) -> tzinfo | None:
+    """The zone whose local day a UTC-written instant means: one of `zones` in which it is
+    midnight (midnight_zone), else the country's only offset at that instant, else None.
+
+    A country on one offset (Argentina, Germany) names the day as its readers saw it; one
+    spread over several (the United States) does not, and the day as written stays (the gold
+    days of US networks are the UTC day: measured on the shared real pages)."""
+    if found := midnight_zone(instant, zones):
+        return found
+    offsets = {instant.astimezone(zone).utcoffset() for zone in zones}
+    return zones[0] if len(offsets) == 1 else None
 
 
 def _domain_country(url: str | None) -> str | None:

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from spiders.byline import labelled_date
 from spiders.dates import feed_entry_date, url_date
 from spiders.extract import clean_page
-from spiders.region import country_zones, midnight_zone, page_country
+from spiders.region import country_zones, local_zone, midnight_zone, page_country
 
 
 @pytest.mark.parametrize(
@@ -62,10 +63,24 @@ def test_a_utc_instant_is_moved_only_when_it_is_a_local_midnight() -> None:
     assert midnight_zone(datetime(2023, 1, 9, 5, 0, tzinfo=UTC), country_zones("us")) is not None
 
 
+def test_a_utc_time_of_day_takes_a_local_day_only_in_a_country_on_one_offset() -> None:
+    instant = datetime(2022, 5, 4, 0, 25, tzinfo=UTC)
+    assert local_zone(instant, country_zones("ar")) is not None  # all of Argentina: UTC-3
+    assert local_zone(instant, country_zones("us")) is None  # New York to Honolulu
+    assert local_zone(instant, ()) is None
+
+
 PUBLISHED = "2024-04-28T09:00:00+02:00"
 
 
-def _story(published: str = PUBLISHED, *, byline: str = "", lang: str = "") -> str:
+def _story(
+    published: str = PUBLISHED,
+    *,
+    byline: str = "",
+    lang: str = "",
+    after: str = "",
+    above: str = "",
+) -> str:
     prose = "".join(
         f"<p>Paragraph {i} of the council's report on the new tram line, with its costs and the "
         "objections raised by residents along the route during the consultation.</p>"
@@ -75,7 +90,8 @@ def _story(published: str = PUBLISHED, *, byline: str = "", lang: str = "") -> s
         f"<html{f' lang={lang!r}' if lang else ''}><head>"
         f'<meta property="article:published_time" content="{published}">'
         "<title>Council approves the tram line</title></head><body><article>"
-        f"<h1>Council approves the tram line</h1>{byline}{prose}</article></body></html>"
+        f"{above}<h1>Council approves the tram line</h1>{byline}{prose}</article>{after}"
+        "</body></html>"
     )
 
 
@@ -90,7 +106,13 @@ def test_a_bare_day_written_as_utc_takes_the_outlets_local_day() -> None:
         _story("2023-11-09T04:31:00+00:00", lang="en-US"), "https://news.example.com/a"
     )
     assert late is not None and late.published_at is not None
-    assert late.published_at.date() == date(2023, 11, 9)
+    assert late.published_at.date() == date(2023, 11, 9)  # the US span several offsets
+    # A country on one offset names its readers' day: 00:25 GMT is 21:25 in Buenos Aires.
+    evening = clean_page(
+        _story("2022-05-04T00:25:56Z"), "https://www.example.com.ar/nota"
+    )
+    assert evening is not None and evening.published_at is not None
+    assert evening.published_at.date() == date(2022, 5, 3)
     # Nowhere to place the page: as written.
     unknown = clean_page(_story("2021-11-04T23:00:00+00:00"), "https://news.example.com/a")
     assert unknown is not None and unknown.published_at is not None
@@ -136,6 +158,13 @@ def test_the_day_printed_under_the_headline_is_the_pages_word() -> None:
     )
     assert timed is not None and timed.published_at is not None
     assert timed.published_at.date() == date(2024, 5, 3)
+    # The date as the tail of the byline's last element, not an element's own text.
+    tail = clean_page(
+        _story(byline="<p><span>By</span> <a href='/jo'>Jo Marsh</a><br>on 20.04.2024</p>"),
+        "https://x.test/a",
+    )
+    assert tail is not None and tail.published_at is not None
+    assert tail.published_at.date() == date(2024, 4, 20)
 
 
 def test_an_update_line_and_dates_in_the_prose_are_not_the_byline() -> None:
@@ -160,3 +189,86 @@ def test_a_url_day_wins_its_tie_with_a_disagreeing_byline() -> None:
     )
     assert page is not None and page.published_at is not None
     assert page.published_at.date() == date(2024, 4, 28)
+
+
+@pytest.mark.parametrize(
+    ("runs", "day"),
+    [
+        ("<p>Erschienen am: 13.10.2021</p>", date(2021, 10, 13)),
+        ("<p><span>Published</span> <span>May 4, 2022 6:10pm EDT</span></p>", date(2022, 5, 4)),
+        ("<p>Written: 2023-11-07 15:03:30 / Updated: 2023-11-08 09:00:00</p>", date(2023, 11, 7)),
+        ("<p>Publicado el 6 de mayo de 2022</p>", date(2022, 5, 6)),
+        ("<p>Datum: 18.10.2021</p>", date(2021, 10, 18)),
+        ("<p>Julkaistu 7.11.2023 15:03</p>", date(2023, 11, 7)),
+        ("<p>Опубликовано: 7 ноября 2023</p>", date(2023, 11, 7)),
+        ("<p>发布时间：2023-11-07 15:03</p>", date(2023, 11, 7)),
+        ("<span>입력</span><span>2023.11.07 15:03</span>", date(2023, 11, 7)),
+        ("<p>Aktuelles Datum und Uhrzeit: 11/02/20</p>", None),  # the page's clock
+        ("<p>a column published by Les Echos (26/11/2019)</p>", None),  # someone else's date
+        ("<p>Your e-mail address will not be published. 12 comments</p>", None),
+        ("<p>Update: 2 June 2023</p>", None),
+        ("<p>Обновлено: 8 ноября 2023</p>", None),
+        (f"<p>{'Long prose, ' * 12}published on 3 March 2021 in the gazette.</p>", None),
+    ],
+)
+def test_a_date_after_a_publication_label(runs: str, day: date | None) -> None:
+    from lxml.html import fromstring
+
+    found = labelled_date(fromstring(f"<html><body><div>{runs}</div></body></html>"))
+    assert (date.fromisoformat(found) if found else None) == day
+
+
+def test_a_labelled_publication_day_outranks_the_markup_but_not_the_byline() -> None:
+    # The label stands after the article (a footer of facts), where no byline is read.
+    footer = "<footer><span>Erschienen am</span> <span>26. April 2024</span></footer>"
+    page = clean_page(_story(after=footer), "https://x.test/a")
+    assert page is not None and page.published_at is not None
+    assert (page.published_at.date(), page.published_source) == (date(2024, 4, 26), "label")
+    bylined = clean_page(
+        _story(byline="<p>By Jo Marsh · 27 April 2024</p>", after=footer), "https://x.test/a"
+    )
+    assert bylined is not None and bylined.published_at is not None
+    assert bylined.published_at.date() == date(2024, 4, 27)
+
+
+@pytest.mark.parametrize(
+    ("published", "day"),
+    [
+        ("2024-04-28T09:00:00+02:00", date(2024, 4, 28)),  # went out the day after filing
+        ("2024-04-28T01:00:00Z", date(2024, 4, 27)),  # UTC: says nothing of the local day
+        ("2025-04-28T09:00:00+02:00", date(2024, 4, 27)),  # a year on: a republication
+        ("2024-04-26T09:00:00+02:00", date(2024, 4, 27)),  # before the URL's day: the URL's
+    ],
+)
+def test_a_local_page_time_in_the_days_after_the_url_day_wins_their_tie(
+    published: str, day: date
+) -> None:
+    page = clean_page(_story(published), "https://x.test/2024/04/27/tram-line")
+    assert page is not None and page.published_at is not None
+    assert page.published_at.date() == day
+
+
+def test_a_label_and_the_markup_that_agree_outvote_the_byline() -> None:
+    # A blog's page opens with its latest post's date under the <h1>; the story's own label
+    # and its markup agree on another day.
+    footer = "<footer><span>Posted on</span> <span>28 April 2024</span></footer>"
+    page = clean_page(
+        _story(byline="<p>Latest: 2 May 2024</p>", after=footer), "https://x.test/a"
+    )
+    assert page is not None and page.published_at is not None
+    assert page.published_at.date() == date(2024, 4, 28)
+
+
+def test_a_dateline_right_above_the_headline_when_none_is_below_it() -> None:
+    above = "<nav><a href='/'>Home</a> <a href='/city'>City</a></nav><p>26 Apr 2024 - 2:00</p>"
+    page = clean_page(_story(above=above), "https://x.test/a")
+    assert page is not None and page.published_at is not None
+    assert (page.published_at.date(), page.published_source) == (date(2024, 4, 26), "byline")
+    below = clean_page(
+        _story(above=above, byline="<p>By Jo Marsh, 27 April 2024</p>"), "https://x.test/a"
+    )
+    assert below is not None and below.published_at is not None
+    assert below.published_at.date() == date(2024, 4, 27)  # the byline under it comes first
+    far = "<p>26 Apr 2024</p><nav><a href='/'>Home</a></nav>"  # not the run right above
+    assert (page := clean_page(_story(above=far), "https://x.test/a")) is not None
+    assert page.published_at is not None and page.published_at.date() == date(2024, 4, 28)
