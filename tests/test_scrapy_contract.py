@@ -185,7 +185,8 @@ def test_sitemap_helpers_keep_their_shape(tmp_path: Path) -> None:
 
 def test_the_per_response_generator_check_stays_off_by_the_setting_scrapy_reads() -> None:
     # Scrapy parses a callback's source again for every response to warn about generators
-    # that return a value (~1.5 ms an article): spiders/settings.py turns it off by this name.
+    # that return a value (up to ~0.9 ms an article): spiders/settings.py turns it off by this
+    # name.
     from scrapy.utils import misc
 
     from spiders import settings
