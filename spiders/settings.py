@@ -58,6 +58,11 @@ NEWSWATCH_CRAWL_DELAY_MAX = 60.0
 
 # Extraction is CPU-bound; handling one item at a time measured ~25% faster per page.
 CONCURRENT_ITEMS = 1
+# Scrapy's check for a callback generator that returns a value re-reads and parses the
+# callback's source for every response (its cache is keyed by the bound method, a new object
+# each time): 0.4-0.9 ms of CPU an article (a crawl with cleaning stubbed out: 4.35-4.53 s
+# against 3.64-3.94 s for 1,000 articles). The spider is ours: no need.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

@@ -6,13 +6,13 @@ import difflib
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from typing import Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import TextClause, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from spiders.items import ArticleRecord
-from storage.db import dialect_insert
 from storage.models import Article, ArticleVersion
 from storage.search import index_article
 from storage.stories import other_outlets, shared_story_outlets
@@ -248,13 +248,22 @@ def _insert_if_new(
         "story_signature": signature,
         "sentence_fingerprints": sentence_fingerprints,
     }
-    statement = (
-        dialect_insert(session, Article)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["url"])
-        .returning(Article.id)
+    return session.execute(_new_article(tuple(values)), values).scalar_one_or_none()
+
+
+@cache
+def _new_article(columns: tuple[str, ...]) -> TextClause:
+    # Written out, with the columns' types bound: SQLAlchemy cannot cache the compiled form of
+    # its dialects' on_conflict_do_nothing() inserts, and compiling one took ~0.5 ms of every
+    # stored article. SQLite (3.35+) and PostgreSQL read the same statement.
+    table = Article.__table__
+    names = ", ".join(f'"{name}"' for name in columns)
+    params = ", ".join(f":{name}" for name in columns)
+    statement = text(
+        f'INSERT INTO "{table.name}" ({names}) VALUES ({params})'
+        ' ON CONFLICT ("url") DO NOTHING RETURNING "id"'
     )
-    return session.execute(statement).scalar_one_or_none()
+    return statement.bindparams(*(bindparam(name, type_=table.c[name].type) for name in columns))
 
 
 def _apply_record(article: Article, record: ArticleRecord, content_hash: str) -> None:

@@ -8,10 +8,11 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+_TICKS = os.sysconf("SC_CLK_TCK")
 SAMPLE_SECONDS = 0.05
 
 
@@ -25,6 +26,9 @@ class MemoryPeak:
     most_processes: int
     samples: int
     root_bytes: int = 0  # the peak of the root process alone (the flow process of a run)
+    # CPU seconds (user + system) by kind of process (`describe`), as last sampled: a process
+    # that ends between two samples loses at most SAMPLE_SECONDS of its CPU.
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class TreeSampler:
         self._peak = (0, 0, "", 0)
         self._root_peak = 0
         self._samples = 0
+        self._cpu: dict[int, tuple[str, float]] = {}  # pid -> (kind, CPU seconds so far)
 
     def start(self) -> TreeSampler:
         """Take a first sample now and keep sampling in the background."""
@@ -61,7 +66,10 @@ class TreeSampler:
         self._stop.set()
         self._thread.join()
         total, largest, name, count = self._peak
-        return MemoryPeak(total, largest, name, count, self._samples, self._root_peak)
+        cpu: dict[str, float] = {}
+        for kind, seconds in self._cpu.values():
+            cpu[kind] = cpu.get(kind, 0.0) + seconds
+        return MemoryPeak(total, largest, name, count, self._samples, self._root_peak, cpu)
 
     def _loop(self) -> None:
         while not self._stop.wait(SAMPLE_SECONDS):
@@ -69,6 +77,11 @@ class TreeSampler:
 
     def _sample(self) -> None:
         sizes = {pid: rss_bytes(pid) for pid in tree(self.root, self.exclude)}
+        for pid in sizes:
+            seconds = cpu_seconds(pid)
+            if seconds is not None:
+                kind = self._cpu[pid][0] if pid in self._cpu else describe(pid)
+                self._cpu[pid] = (kind, seconds)
         self._samples += 1
         self._root_peak = max(self._root_peak, sizes.get(self.root, 0))
         total, largest, name, count = self._peak
@@ -102,6 +115,16 @@ def rss_bytes(pid: int) -> int:
         return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
     except (OSError, IndexError, ValueError):
         return 0
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of one process so far (None once it is gone)."""
+    try:
+        # The fields after the command name, which may hold spaces: utime and stime are 14, 15.
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def describe(pid: int) -> str:

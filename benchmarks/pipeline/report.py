@@ -48,7 +48,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
 def render(results: dict[str, Any]) -> str:
     """The whole report: set-up, results with targets, time breakdown, requests by kind."""
     parts = [_setup(results), _summary(results), _targets(results), _gap(results),
-             _phases(results), _requests(results)]  # fmt: skip
+             _phases(results), _cpu(results), _requests(results)]  # fmt: skip
     if results.get("scale"):
         parts.append(_scale(results["scale"]))
     return "\n\n".join(parts) + "\n"
@@ -172,6 +172,50 @@ def _phases(r: dict[str, Any]) -> str:
     return ("Where the time goes (Prefect task run times from the run's Prefect database; "
             "start-up is process start to flow start: imports and the temporary Prefect API).\n\n"
             + "\n".join(lines))  # fmt: skip
+
+
+def _cpu(r: dict[str, Any]) -> str:
+    """CPU seconds by kind of process, and what the cold run spent per article."""
+    labels = ["cold", "warm", "fixed cost"]
+    cycles = [r["cycles"][label] for label in labels]
+    if not all(cycle.get("cpu") for cycle in cycles):
+        return "(no CPU accounting: results from before it was measured)"
+    cold = r["cycles"]["cold"]
+    per = 1000 / cold["new"] if cold["new"] else 0.0
+    lines = ["| CPU seconds of | " + " | ".join(labels) + " | cold, ms per article |",
+             "|" + " --- |" * (len(labels) + 2)]  # fmt: skip
+    rows = [(kind, [_cpu_of(cycle, kind) for cycle in cycles]) for kind in _CPU_KINDS]
+    rows.append(("site server (the benchmark's web)", [c["server_cpu"] for c in cycles]))
+    rows.append(("all of them", [sum(row[1][i] for row in rows) for i in range(len(labels))]))
+    for name, cells in rows:
+        lines.append(f"| {name} | " + " | ".join(f"{v:.1f}" for v in cells)
+                     + f" | {cells[0] * per:.1f} |")  # fmt: skip
+    total, traf = rows[-1][1][0], r["ceiling"]["trafilatura"]
+    cpus = r["machine"]["cpus"] or 1
+    wall_ms = 1000 * traf["seconds"] * traf["processes"] / traf["pages"]
+    traf_ms = 1000 * traf.get("cpu_seconds", 0.0) / traf["pages"] or wall_ms
+    bound = cold["new"] / (total / cpus) if total else 0.0
+    return (
+        "CPU by process (user + system, sampled from /proc with the memory; a process that "
+        "ends between two samples loses at most 50 ms).\n\n" + "\n".join(lines) + "\n\n"
+        f"The cold run spent {total * per:.1f} ms of CPU per article in all (start-up "
+        f"included), against {traf_ms:.1f} ms of CPU a page for trafilatura alone in the "
+        f"ceiling ({wall_ms:.1f} ms of wall time a page and process: the rest of the time its "
+        f"processes waited for a core). Cost for cost, the pipeline is "
+        f"{traf_ms / (total * per) if total else 0.0:.2f}× trafilatura alone; had the cold run "
+        f"kept all {cpus} cores busy from start to end it would have stored {bound:.1f} "
+        f"articles/s."
+    )
+
+
+_CPU_KINDS = ("scrapy crawl shard", "newswatch run (flow)", "prefect API server", "other")
+
+
+def _cpu_of(cycle: dict[str, Any], kind: str) -> float:
+    """CPU seconds of one kind of process in a cycle ("other": every kind not named)."""
+    if kind != "other":
+        return cycle["cpu"].get(kind, 0.0)
+    return sum(v for k, v in cycle["cpu"].items() if k not in _CPU_KINDS)
 
 
 def _requests(r: dict[str, Any]) -> str:

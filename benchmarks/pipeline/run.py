@@ -173,7 +173,7 @@ def summarize(cycle: CycleResult) -> dict[str, Any]:
         "articles_per_second": cycle.new / m.wall_seconds if m.wall_seconds else 0.0,
         "requests": dict(cycle.requests), "article_200": cycle.requests.get("article 200", 0),
         "alerts": cycle.alerts, "alert_urls": list(cycle.alert_urls),
-        "server_cpu": cycle.server_cpu,
+        "server_cpu": cycle.server_cpu, "cpu": dict(m.memory.cpu_seconds),
         "peak_total_mb": m.memory.total_bytes / report.MB,
         "peak_largest_mb": m.memory.largest_bytes / report.MB,
         "peak_flow_mb": m.memory.root_bytes / report.MB,
