@@ -61,7 +61,7 @@ def publish_time(
     json_ld: str | None,
     meta: Mapping[str, tuple[str, ...]],
     byline: str | None = None,
-    label: str | None = None,
+    label: Callable[[], str | None] = lambda: None,
     page: Callable[[], str | None] = lambda: None,
     zone: tzinfo | None = None,
     country: tuple[tzinfo, ...] = (),
@@ -69,10 +69,10 @@ def publish_time(
     """The publish time (in the offset it was written with) and its source, or (None, None).
 
     The URL, the feed and the page vote on the day (see SOURCES); `byline` and `label` are
-    the days the page prints (spiders.byline), `markup` htmldate's reading of its date
-    markup. `page` (htmldate's text search) is asked only when no witness says anything.
-    `zone` is the outlet's configured time zone; without one, `country` holds the zones of
-    the outlet's country (spiders.region), else UTC."""
+    the days the page prints (spiders.byline; `label` is asked only where it can decide),
+    `markup` htmldate's reading of its date markup. `page` (htmldate's text search) is asked
+    only when no witness says anything. `zone` is the outlet's configured time zone; without
+    one, `country` holds the zones of the outlet's country (spiders.region), else UTC."""
     readings = {
         "url": url_date(url, zone, country),
         "feed": _plausible(_aware(feed, zone, country)) if feed else None,
@@ -80,10 +80,10 @@ def publish_time(
         "json-ld": parse_datetime(json_ld, zone, country),
         "meta": _from_meta(meta, PUBLISHED_META, zone, country),
         "byline": parse_datetime(byline, zone, country),
-        "label": parse_datetime(label, zone, country),
     }
     if readings["markup"] == readings["url"]:
         readings["markup"] = None  # htmldate read the URL, having found no markup: one witness
+    readings["label"] = parse_datetime(label(), zone, country) if _label_counts(readings) else None
     spoke = _page_voice(readings)
     page_says = readings[spoke] if spoke else None
     written = {"markup": markup, "json-ld": json_ld, "meta": _meta_text(meta, PUBLISHED_META)}
@@ -180,6 +180,14 @@ def _page_voice(readings: Mapping[str, datetime | None]) -> str | None:
     voices = {s: said for s in ("byline", "label", markup) if s and (said := readings[s])}
     tally = Counter(said.date() for said in voices.values())
     return max(voices, key=lambda s: tally[voices[s].date()], default=None)
+
+
+def _label_counts(readings: Mapping[str, datetime | None]) -> bool:
+    # The labelled day can only decide the page's voice (_page_voice) where the byline is
+    # silent or the markup disagrees with it: elsewhere the page is not searched for labels.
+    byline = readings["byline"]
+    markup = next((readings[source] for source in _MARKUP if readings[source]), None)
+    return byline is None or (markup is not None and markup.date() != byline.date())
 
 
 def _went_out_after_filing(

@@ -140,7 +140,7 @@ def explain_page(
     country = () if zone else country_zones(page_country(canonical or url, tree))
     published, source = publish_time(
         url=canonical or url, feed=feed_published, markup=doc.date, json_ld=facts.published,
-        meta=facts.meta, byline=byline_date(tree), label=labelled_date(tree),
+        meta=facts.meta, byline=byline_date(tree), label=lambda: labelled_date(tree),
         page=lambda: _text_date(tree), zone=zone, country=country,
     )  # fmt: skip
     page = CleanPage(
