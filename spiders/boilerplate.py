@@ -10,7 +10,17 @@ from urllib.parse import urljoin
 from courlan import is_external
 from lxml.html import HtmlElement
 
-from spiders.text import AD_LABEL, COPYRIGHT
+from spiders.text import (
+    AD_LABEL,
+    COPYRIGHT,
+    DISCLOSURE,
+    MAX_CTA_CHARS,
+    MAX_DISCLOSURE_CHARS,
+    PHOTO_CREDIT,
+    RELATED_HEADING,
+    SOCIAL_CTA,
+    SUBSCRIBE_CTA,
+)
 
 # Blocks trafilatura keeps because they sit inside the article container and read like prose:
 # donation appeals, premium and newsletter upsells, related-article lists, ads, copyright
@@ -84,12 +94,21 @@ def find_furniture(tree: HtmlElement, url: str | None = None) -> Iterator[Furnit
 
 
 def furniture_line_rule(line: str) -> str | None:
-    """The rule making a text line furniture (an ad label, a short copyright notice), or None."""
-    text = line.strip()
+    """The rule making a text line furniture (an ad label, a short copyright notice, a related
+    links heading, a call to follow or subscribe, an advertising disclosure, a photo credit)."""
+    text = line.strip().strip("|").strip()
     if AD_LABEL.match(text):
         return "ad label"
     if COPYRIGHT.match(text) and len(text.split()) <= MAX_NOTICE_WORDS:
         return "copyright notice"
+    if RELATED_HEADING.match(text):
+        return "related heading"
+    if len(text) <= MAX_CTA_CHARS and (SOCIAL_CTA.match(text) or SUBSCRIBE_CTA.search(text)):
+        return "call to action"
+    if len(text) <= MAX_DISCLOSURE_CHARS and DISCLOSURE.search(text):
+        return "advertising disclosure"
+    if PHOTO_CREDIT.match(text):
+        return "photo credit"
     return None
 
 

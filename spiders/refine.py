@@ -9,7 +9,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from spiders.boilerplate import Furniture, find_furniture, furniture_line_rule
-from spiders.text import name_key
+from spiders.text import STAMP, name_key
 
 # A furniture block whose lines make up more than this share of trafilatura's text, the
 # story's longest paragraph among them, is a wrapper that happens to carry a marker ("advert"
@@ -56,6 +56,7 @@ def refine(tree: HtmlElement, text: str, title: str, url: str | None = None) -> 
     outside = name_key("".join(_text_outside(tree, {block.element for block in furniture})))
     block_cuts, spared = _block_cuts(lines, furniture, outside)
     line_cuts = {i: cut for i, line in enumerate(lines) if (cut := _line_cut(line))}
+    line_cuts.update(_related_links(lines, line_cuts, tree))
     cuts = {**block_cuts, **line_cuts}
     # Cuts that leave under half the words fall back to line rules only when they took the
     # story's longest paragraph too: a short story beside a big box of teasers keeps its cuts.
@@ -131,6 +132,27 @@ def _lines_within(keys: Sequence[str], element: HtmlElement) -> list[int]:
         i for i, key in enumerate(keys)
         if key and (key in runs or (len(key) >= MIN_PART_CHARS and key in whole))
     ]  # fmt: skip
+
+
+def _related_links(
+    lines: Sequence[str], line_cuts: dict[int, Cut], tree: HtmlElement
+) -> dict[int, Cut]:
+    # The link titles (and their date stamps) right after a related-links heading are the
+    # box's items: stories of the site, not this one. The first line of prose ends the box.
+    heads = [i for i, cut in line_cuts.items() if cut.rule == "related heading"]
+    if not heads:
+        return {}
+    links = {name_key(link.text_content()) for link in tree.iter("a")}
+    links.discard("")
+    cuts: dict[int, Cut] = {}
+    for head in heads:
+        for i in range(head + 1, len(lines)):
+            item = lines[i].removeprefix("- ")
+            if name_key(item) in links:
+                cuts[i] = Cut(lines[i], "related link", f"after {lines[head][:40]!r}")
+            elif not STAMP.match(item):
+                break
+    return cuts
 
 
 def _line_cut(line: str) -> Cut | None:

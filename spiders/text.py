@@ -115,3 +115,58 @@ STAMP = re.compile(
     r"|[\d\s:./,-]+(?:am|pm|gmt|utc|bst|cet|cest|est|edt)?)$",
     re.IGNORECASE,
 )
+
+# --- furniture lines inside the article container (spiders.boilerplate, spiders.refine) ----
+
+# The heading of a box of links to other stories, as a whole line ("Related", "Auch
+# interessant:", "NOTAS RELACIONADAS", "À lire aussi"). The link titles after it go with it.
+RELATED_HEADING = re.compile(
+    r"^(?:(?:more )?related(?: articles| stories| posts| content| news| coverage)?"
+    r"|read (?:more|also|next)|also read|see also|more on (?:this|the) (?:topic|story)"
+    r"|you (?:may|might) also (?:like|be interested in)|recommended(?: for you| stories)?"
+    r"|further reading|more stories|don'?t miss|editor'?s picks"
+    r"|auch interessant|(?:das|dies) (?:thema )?könnte (?:dich|sie) auch interessieren"
+    r"|weitere (?:themen|artikel|beiträge|nachrichten|meldungen)(?: zum thema| aus [^.:]{1,40})?"
+    r"|mehr (?:zum thema|themen|zu diesem thema)(?: auf [^.:]{1,30})?|lesen sie auch|lies auch"
+    r"|(?:das )?könnte (?:dich|sie) auch interessieren|schon gelesen"
+    r"|empfohlene (?:beiträge|artikel)"
+    r"|zum weiterlesen|weiterlesen|ähnliche (?:beiträge|artikel)|verwandte (?:beiträge|artikel)"
+    r"|top-?themen(?: bei [^.:]{1,30})?|kommentierte artikel|meistgelesen|meist-?diskutiert"
+    r"|(?:notas|noticias|artículos|contenido) relacionad[oa]s?|te puede interesar|lee también"
+    r"|mira también|más noticias|(?:à )?lire aussi|sur le même sujet|articles similaires"
+    r"|leia também|veja também|notícias relacionadas|leggi anche|articoli correlati"
+    r"|czytaj (?:także|też)|zobacz (?:także|też))"
+    r"(?:\s*[:.!?…]*)$",
+    re.IGNORECASE,
+)
+# An invitation to follow the outlet elsewhere, opening the line ("Follow us on Twitter",
+# "Folgen Sie uns auf Facebook", "Síguenos en Telegram…").
+SOCIAL_CTA = re.compile(
+    r"^[¡¿]?(?:follow|like|join|folgen sie|folge|liken sie|síguenos|siguenos|suivez-nous|segue-nos)"
+    r"\b[^.!?]{0,60}\b(?:twitter|facebook|instagram|telegram|whatsapp|youtube|linkedin|tiktok"
+    r"|threads|mastodon|google news)\b",
+    re.IGNORECASE,
+)
+# A short line that asks the reader to subscribe, sign up or download the outlet's app.
+SUBSCRIBE_CTA = re.compile(
+    r"\b(?:subscribe (?:now|today|to our)|please subscribe"
+    r"|sign(?:ing)? up (?:for|to) our"
+    r"|download (?:the|our) [^.]{0,40}\bapps?\b|jetzt abonnieren|abonnieren sie|suscríbete"
+    r"|zapraszamy (?:też )?do subskrypcji|if you enjoyed (?:reading )?this)",
+    re.IGNORECASE,
+)
+MAX_CTA_CHARS = 200
+# A disclosure that the page carries advertising or affiliate links.
+DISCLOSURE = re.compile(
+    r"affiliate[- ]?links?|contains references to products|advertisers? (?:do|does) not influence"
+    r"|^\*?(?:werbung|anzeige)\s*(?:[.:|,–-]|$)|enthält (?:werbung|affiliate)"
+    r"|in (?:freundlicher )?kooperation mit\b",
+    re.IGNORECASE,
+)
+MAX_DISCLOSURE_CHARS = 300
+# A picture's label or credit on a line of its own ("Titelbild:", "Credit:", "Bild via …").
+PHOTO_CREDIT = re.compile(
+    r"^(?:photo|foto|fotos|bild|image|picture|credit|credits|crédits? photos?|titelbild"
+    r"|beitragsbild|headerbild|bildquelle|image illustrative)(?:\s*(?::|via\b).{0,60})?$",
+    re.IGNORECASE,
+)

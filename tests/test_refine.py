@@ -125,12 +125,33 @@ def test_a_listing_of_teaser_cards_is_not_an_article() -> None:
             True,
         ),  # fmt: skip
         ("Advertisement", False),
+        ("Follow the Lakeside Ledger on Twitter and Instagram for ferry updates.", False),
+        ("Subscribe now to our e-paper for the full story.", False),
+        ("Never miss a story by signing up to our morning newsletter.", False),
+        ("*Anzeige. This post contains affiliate links to the ferry operator's shop.", False),
+        ("Photo: Harbour Studio / J. Pike", False),
+        ("Weitere Themen", False),  # a related-links heading, in any of several languages
+        ("The ferry operator will follow the board's plan on Twitter and in the terminal.", True),
+        ("Riders who subscribe to the monthly pass keep the old price until June.", True),
+        ("Photos of the old ferry hang in the north terminal, a reminder of 1950.", True),
     ],
 )
 def test_line_rules_keep_wire_credits_and_cited_sources(line: str, kept: bool) -> None:
     page = clean_page(_page(_paragraphs() + f"<p>{line}</p>"), URL)
     assert page is not None
     assert (line in page.text.splitlines()) is kept
+
+
+def test_the_link_titles_under_a_related_heading_go_with_it() -> None:
+    box = (
+        "<p>Read more:</p><ul><li><a href='/news/timetable'>Summer timetable changes explained</a>"
+        "</li><li><a href='/news/pier'>The north pier reopens after repairs</a></li></ul>"
+    )
+    body = _paragraphs(PROSE[:4]) + box + "<p>" + PROSE[4] + "</p>"
+    page = clean_page(_page(body), URL)
+    assert page is not None
+    # The heading and its link titles are cut; the prose after the box stays.
+    assert page.text.splitlines() == list(PROSE)
 
 
 @pytest.mark.parametrize(
