@@ -12,8 +12,13 @@ from spiders.text import name_key
 # compound surnames ("Santos e Silva").
 _SPLIT = re.compile(r"\s*(?:[,;|/&+]|\b(?:and|und|y|et)\b)\s*", re.IGNORECASE)
 _BY = re.compile(
-    r"^(?:(?:written|words|reported|text|story)\s+)?(?:by|von|par|por|from)\s*:?\s+", re.IGNORECASE
+    r"^(?:(?:(?:written|words|reported|text|story|posted|beitrag|artikel|(?:view|see) all posts"
+    r"|(?:zeige )?alle beiträge|zum profil)\s+)?(?:by|von|vom|par|por|from)"
+    r"|author|autor|autorin|auteur|text|interview)\s*:?\s+",
+    re.IGNORECASE,
 )
+# A name may end with an initial or a suffix and its period ("Perry Hale Jr.", "Ana Ruiz C.").
+_ABBREVIATED_END = re.compile(r"(?:\b\w|\bjr|\bsr)\.$", re.IGNORECASE)
 # "Jane Doe in Moscow", "Jane Doe for The Independent", "Jane Doe (Reuters)".
 _TRAILER = re.compile(r"\s+(?:in|at|for|from|via)\s+.*$|\s*\(.*\)\s*$")
 # Words that make a byline fragment a job title, desk or agency rather than a name.
@@ -48,7 +53,9 @@ def clean_authors(credits: Iterable[str], site_keys: frozenset[str]) -> tuple[st
 
 
 def _name(fragment: str, site_keys: frozenset[str]) -> str | None:
-    name = _TRAILER.sub("", _BY.sub("", fragment.strip(" .:-–—"))).strip(" .:-–—")
+    name = _TRAILER.sub("", _BY.sub("", fragment.strip(" :-–—"))).strip(" :-–—")
+    if name.endswith(".") and not _ABBREVIATED_END.search(name):
+        name = name.rstrip(" .")
     words = name.split()
     if not 2 <= len(words) <= MAX_NAME_WORDS or name_key(name) in site_keys:
         return None  # one word is a handle, "Staff" or an agency; six is a sentence

@@ -241,10 +241,15 @@ def _authors(
     for source in sources:
         if authors := clean_authors(source(), keys):
             return authors
+    # A personal site or an organisation's own page credits itself: the site's own name is its
+    # author when no other credit names anyone.
+    for source in sources:
+        if authors := clean_authors(source(), frozenset()):
+            return authors
     # No credit reads as a person's name: trafilatura's own byline (a handle, a desk) beats
-    # nothing, unless it is the outlet itself.
+    # nothing.
     names = (" ".join(name.split()) for name in (doc.author or "").split(";"))
-    return tuple(name for name in names if name and name_key(name) not in keys)
+    return tuple(name for name in names if name)
 
 
 def _canonical_url(tree: HtmlElement, url: str) -> str | None:

@@ -391,6 +391,9 @@ AUTHOR_CASES = [
     (["By Priya Raman, Health Editor"], ("Priya Raman",)),
     (["Written by: Jane Doe"], ("Jane Doe",)),
     (["MARTA LOPEZ; DAVID CHEN"], ("Marta Lopez", "David Chen")),
+    (["View all posts by Nora Quill"], ("Nora Quill",)),
+    (["Zeige alle Beiträge von Petra Lang", "Auteur Anne Roux"], ("Petra Lang", "Anne Roux")),
+    (["Perry Hale Jr.", "T. J. Moss."], ("Perry Hale Jr.", "T. J. Moss")),
     (["Von Anna Schmidt und Jonas Weber"], ("Anna Schmidt", "Jonas Weber")),
     (
         ["Por Ana García y Luis Pérez", "Par Claire Martin et Hugo Petit"],
@@ -587,6 +590,17 @@ def test_authors_from_meta_then_byline() -> None:
     from_byline = _article(byline="<div class='m'>By Sam Okafor, Local Democracy Reporter</div>")
     assert from_meta.authors == ("Lena Fischer", "Omar Haddad")
     assert from_byline.authors == ("Sam Okafor",)
+
+
+def test_a_personal_site_credits_its_owner_when_no_one_else_is_named() -> None:
+    own = (
+        '<meta property="og:site_name" content="Nora Quill">'
+        '<meta name="author" content="Nora Quill">'
+    )
+    assert _article(own).authors == ("Nora Quill",)
+    # Another credit on the page still wins over the site's own name.
+    both = own + '<meta name="byl" content="By Sam Okafor">'
+    assert _article(both).authors == ("Sam Okafor",)
 
 
 def test_wordpress_yoast_page() -> None:
