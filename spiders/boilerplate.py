@@ -79,6 +79,8 @@ def find_furniture(tree: HtmlElement, url: str | None = None) -> Iterator[Furnit
     for element in tree.xpath("//*[@class or @id or @data-component]"):
         if element.tag not in _EXEMPT_TAGS and (names := _marker_names(element)):
             yield Furniture(element, "marker", names)
+    for element in tree.iter("figcaption"):
+        yield Furniture(element, "caption", "figcaption")
     # The site's own header, navigation and footer, outside the article: trafilatura's recall
     # reading (asked for short stories) can keep a breaking-news ticker or a menu from them.
     for element in tree.xpath(_CHROME_XPATH):

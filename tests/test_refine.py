@@ -142,6 +142,16 @@ def test_line_rules_keep_wire_credits_and_cited_sources(line: str, kept: bool) -
     assert (line in page.text.splitlines()) is kept
 
 
+def test_a_figure_caption_is_not_the_story() -> None:
+    figure = (
+        "<figure><img src='/ferry.jpg'><figcaption>The Lakeside ferry leaves the north terminal"
+        " on a grey morning in March.</figcaption></figure>"
+    )
+    page = clean_page(_page(_paragraphs(PROSE[:2]) + figure + _paragraphs(PROSE[2:])), URL)
+    assert page is not None
+    assert page.text.splitlines() == list(PROSE)
+
+
 def test_the_link_titles_under_a_related_heading_go_with_it() -> None:
     box = (
         "<p>Read more:</p><ul><li><a href='/news/timetable'>Summer timetable changes explained</a>"
