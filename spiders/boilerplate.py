@@ -105,7 +105,7 @@ def furniture_line_rule(line: str) -> str | None:
         return "copyright notice"
     if RELATED_HEADING.match(text):
         return "related heading"
-    if len(text) <= MAX_CTA_CHARS and (SOCIAL_CTA.match(text) or SUBSCRIBE_CTA.search(text)):
+    if len(text) <= MAX_CTA_CHARS and (SOCIAL_CTA.search(text) or SUBSCRIBE_CTA.search(text)):
         return "call to action"
     if len(text) <= MAX_DISCLOSURE_CHARS and DISCLOSURE.search(text):
         return "advertising disclosure"

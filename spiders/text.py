@@ -133,7 +133,8 @@ RELATED_HEADING = re.compile(
     r"|zum weiterlesen|weiterlesen|ähnliche (?:beiträge|artikel)|verwandte (?:beiträge|artikel)"
     r"|top-?themen(?: bei [^.:]{1,30})?|kommentierte artikel|meistgelesen|meist-?diskutiert"
     r"|(?:notas|noticias|artículos|contenido) relacionad[oa]s?|te puede interesar|lee también"
-    r"|mira también|más noticias|(?:à )?lire aussi|sur le même sujet|articles similaires"
+    r"|mira también|más noticias|más sobre [^.:]{1,40}|(?:auch|mehr|more) (?:auf|on) [\w-]+\.\w{2,}"
+    r"|(?:à )?lire aussi|sur le même sujet|articles similaires"
     r"|leia também|veja também|notícias relacionadas|leggi anche|articoli correlati"
     r"|czytaj (?:także|też)|zobacz (?:także|też))"
     r"(?:\s*[:.!?…]*)$",
@@ -144,7 +145,9 @@ RELATED_HEADING = re.compile(
 SOCIAL_CTA = re.compile(
     r"^[¡¿]?(?:follow|like|join|folgen sie|folge|liken sie|síguenos|siguenos|suivez-nous|segue-nos)"
     r"\b[^.!?]{0,60}\b(?:twitter|facebook|instagram|telegram|whatsapp|youtube|linkedin|tiktok"
-    r"|threads|mastodon|google news)\b",
+    r"|threads|mastodon|google news)\b"
+    # "¿Ya sabías que tenemos canal de Telegram?", "¡Mira lo que tiene nuestro canal de YouTube!"
+    r"|\b(?:canal|channel|kanal|chaîne) (?:de |on |auf |sur )?(?:telegram|whatsapp|youtube)\b",
     re.IGNORECASE,
 )
 # A short line that asks the reader to subscribe, sign up or download the outlet's app.
@@ -152,10 +155,12 @@ SUBSCRIBE_CTA = re.compile(
     r"\b(?:subscribe (?:now|today|to our)|please subscribe"
     r"|sign(?:ing)? up (?:for|to) our"
     r"|download (?:the|our) [^.]{0,40}\bapps?\b|jetzt abonnieren|abonnieren sie|suscríbete"
-    r"|zapraszamy (?:też )?do subskrypcji|if you enjoyed (?:reading )?this)",
+    r"|zapraszamy (?:też )?do subskrypcji|if you enjoyed (?:reading )?this"
+    r"|(?:already|are) a (?:subscriber|member)\b[^.]{0,40}\blog ?in"
+    r"|submit (?:a|your) letter to the editor)",
     re.IGNORECASE,
 )
-MAX_CTA_CHARS = 200
+MAX_CTA_CHARS = 250
 # A disclosure that the page carries advertising or affiliate links.
 DISCLOSURE = re.compile(
     r"affiliate[- ]?links?|contains references to products|advertisers? (?:do|does) not influence"

@@ -131,6 +131,10 @@ def test_a_listing_of_teaser_cards_is_not_an_article() -> None:
         ("*Anzeige. This post contains affiliate links to the ferry operator's shop.", False),
         ("Photo: Harbour Studio / J. Pike", False),
         ("Weitere Themen", False),  # a related-links heading, in any of several languages
+        ("¿Sabías que tenemos canal de Telegram? Únete desde tu celular.", False),
+        ("Already a subscriber? Log in for immediate access to this story.", False),
+        ("We want to hear from you. Submit a letter to the editor or write to us.", False),
+        ("More on ledger.example", False),
         ("The ferry operator will follow the board's plan on Twitter and in the terminal.", True),
         ("Riders who subscribe to the monthly pass keep the old price until June.", True),
         ("Photos of the old ferry hang in the north terminal, a reminder of 1950.", True),
