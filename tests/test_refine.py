@@ -157,6 +157,46 @@ def test_a_figure_caption_is_not_the_story() -> None:
     assert [cut.rule for cut in refined.cuts] == ["caption"]
 
 
+LEAD = "Fares on the Lakeside ferry will rise by 40 cents in July, the first increase in six years."
+
+
+def _headed_page(between: str) -> str:
+    # The headline and what follows it in a header block, the body in its own container:
+    # trafilatura's precise reading starts at the body.
+    return (
+        "<!DOCTYPE html><html lang='en'><head><title>Ferry fares rise | Lakeside Ledger</title>"
+        "</head><body><div class='page'><div class='article-header'><h1>Ferry fares rise</h1>"
+        f"{between}</div><div class='article-body'>{_paragraphs()}</div></div></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "between",
+    [f"<p class='intro'>{LEAD}</p>", f"<div class='standfirst'><p>{LEAD}</p></div>"],
+)
+def test_the_standfirst_between_headline_and_body_opens_the_text(between: str) -> None:
+    page, explanation = explain_page(_headed_page(between), URL)
+    assert page is not None and explanation is not None and explanation.refined is not None
+    assert page.text.splitlines() == [LEAD, *PROSE]
+    assert explanation.refined.added == (LEAD,)
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "<div class='author-box'><p>Nora Quill covers transport for the Ledger and has reported"
+        " from the harbour since 2015.</p></div>",  # an author's bio
+        "<p><a href='/news/pier'>The north pier reopens after repairs: what it means for the"
+        " ferry timetable this summer.</a></p>",  # a teaser link
+        "<p class='byline'>By Nora Quill, transport correspondent, in Lakeside</p>",  # no prose
+    ],
+)
+def test_what_stands_between_headline_and_body_is_no_standfirst_by_itself(between: str) -> None:
+    page = clean_page(_headed_page(between), URL)
+    assert page is not None
+    assert page.text.splitlines() == list(PROSE)
+
+
 def test_the_link_titles_under_a_related_heading_go_with_it() -> None:
     box = (
         "<p>Read more:</p><ul><li><a href='/news/timetable'>Summer timetable changes explained</a>"
