@@ -120,8 +120,16 @@ def _lead(tree: HtmlElement, lines: Sequence[str], title: str) -> list[str]:
 
 
 def _headline_element(tree: HtmlElement, title: str) -> HtmlElement | None:
+    # The <h1> reading as the headline; else one holding it or held in it ("Chronik: …").
     key = name_key(title)
-    return next((h for h in tree.iter("h1") if name_key(h.text_content()) == key), None)
+    headings = [(h, name_key(h.text_content())) for h in tree.iter("h1")]
+    exact = next((h for h, text in headings if text == key), None)
+    if exact is not None or len(key) < MIN_PART_CHARS:
+        return exact
+    near = (
+        h for h, text in headings if len(text) >= MIN_PART_CHARS and (key in text or text in key)
+    )
+    return next(near, None)
 
 
 def _after(element: HtmlElement) -> Iterator[HtmlElement]:

@@ -160,12 +160,13 @@ def test_a_figure_caption_is_not_the_story() -> None:
 LEAD = "Fares on the Lakeside ferry will rise by 40 cents in July, the first increase in six years."
 
 
-def _headed_page(between: str) -> str:
+def _headed_page(between: str, h1: str = "Ferry fares rise") -> str:
     # The headline and what follows it in a header block, the body in its own container:
     # trafilatura's precise reading starts at the body.
     return (
         "<!DOCTYPE html><html lang='en'><head><title>Ferry fares rise | Lakeside Ledger</title>"
-        "</head><body><div class='page'><div class='article-header'><h1>Ferry fares rise</h1>"
+        "<meta property='og:title' content='Ferry fares rise'>"
+        f"</head><body><div class='page'><div class='article-header'><h1>{h1}</h1>"
         f"{between}</div><div class='article-body'>{_paragraphs()}</div></div></body></html>"
     )
 
@@ -179,6 +180,12 @@ def test_the_standfirst_between_headline_and_body_opens_the_text(between: str) -
     assert page is not None and explanation is not None and explanation.refined is not None
     assert page.text.splitlines() == [LEAD, *PROSE]
     assert explanation.refined.added == (LEAD,)
+
+
+def test_the_standfirst_is_found_under_an_h1_that_adds_a_kicker_to_the_headline() -> None:
+    page = clean_page(_headed_page(f"<p>{LEAD}</p>", h1="Transport: Ferry fares rise"), URL)
+    assert page is not None and page.title == "Ferry fares rise"
+    assert page.text.splitlines()[0] == LEAD
 
 
 @pytest.mark.parametrize(
