@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from lxml.html import HtmlElement
+
 from spiders.text import name_key
 
 # Separators between names in one byline: "A, B and C", "A & B", "A; B", "A | B", and "and" in
@@ -38,6 +40,38 @@ _PARTICLES = frozenset(
     {"van", "von", "der", "den", "de", "da", "das", "do", "dos", "del", "della", "di", "du",
      "la", "le", "bin", "ibn", "al", "el", "zu", "ter", "ten", "d", "l"}
 )  # fmt: skip
+
+
+# Author links and hCard names: <a rel="author">, class="author vcard" around class="fn".
+_CREDIT_XPATH = (
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' author ')]"
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' fn ')]"
+)
+MAX_CREDIT_LINKS = 3
+MAX_HANDLE_CHARS = 30
+
+
+def credit_links(tree: HtmlElement) -> list[str]:
+    """The text of the page's first author links (rel="author", hCard "fn"), outside comments."""
+    found: list[str] = []
+    for element in tree.xpath(_CREDIT_XPATH):
+        if any("comment" in (node.get("class") or "") for node in element.iterancestors()):
+            continue  # a commenter, not the author
+        text = " ".join(element.text_content().split())
+        if text and text not in found:
+            found.append(text)
+        if len(found) >= MAX_CREDIT_LINKS:
+            break
+    return found
+
+
+def handles(credits: Iterable[str]) -> tuple[str, ...]:
+    """Credits that are one short word ("gnaddrig", "Thilo"): a blog's handle, as written."""
+    names = (" ".join(credit.split()) for credit in credits)
+    return tuple(
+        name for name in names if name and len(name) <= MAX_HANDLE_CHARS and " " not in name
+    )[:1]
 
 
 def clean_authors(credits: Iterable[str], site_keys: frozenset[str]) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
-from spiders.authors import clean_authors
+from spiders.authors import clean_authors, credit_links, handles
 from spiders.byline import byline_date
 from spiders.dates import copyright_guess, publish_time, update_time
 from spiders.excludes import compile_excludes, drop_excluded
@@ -237,6 +237,7 @@ def _authors(
         lambda: [value for key in AUTHOR_META for value in facts.meta.get(key, ())],
         lambda: (doc.author or "").split(";"),
         lambda: tree.xpath(_BYLINE_XPATH),
+        lambda: credit_links(tree),
     )
     for source in sources:
         if authors := clean_authors(source(), keys):
@@ -246,10 +247,11 @@ def _authors(
     for source in sources:
         if authors := clean_authors(source(), frozenset()):
             return authors
-    # No credit reads as a person's name: trafilatura's own byline (a handle, a desk) beats
-    # nothing.
+    # No credit reads as a person's name: an author link's handle or trafilatura's own byline
+    # (a handle, a desk) beats nothing.
+    # The handle an author link shows ("gnaddrig") comes as the page writes it.
     names = (" ".join(name.split()) for name in (doc.author or "").split(";"))
-    return tuple(name for name in names if name)
+    return handles(credit_links(tree)) or tuple(name for name in names if name)
 
 
 def _canonical_url(tree: HtmlElement, url: str) -> str | None:

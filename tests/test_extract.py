@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from lxml import etree
+from lxml import etree, html
 
-from spiders.authors import clean_authors
+from spiders.authors import clean_authors, credit_links
 from spiders.dates import parse_datetime, url_date
 from spiders.excludes import ExcludeError, compile_excludes
 from spiders.extract import CleanPage, clean_page
@@ -601,6 +601,27 @@ def test_a_personal_site_credits_its_owner_when_no_one_else_is_named() -> None:
     # Another credit on the page still wins over the site's own name.
     both = own + '<meta name="byl" content="By Sam Okafor">'
     assert _article(both).authors == ("Sam Okafor",)
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("<span class='author vcard'><a class='url fn n' href='/author/nq'>Nora Quill</a></span>",
+         ("Nora Quill",)),
+        ("<a rel='author' href='/author/harbourhawk'>harbourhawk</a>", ("harbourhawk",)),
+    ],
+)  # fmt: skip
+def test_authors_from_author_links_and_hcards(byline: str, expected: tuple[str, ...]) -> None:
+    assert _article(byline=f"<div class='meta'>{byline}</div>").authors == expected
+
+
+def test_a_commenters_hcard_is_no_author_credit() -> None:
+    tree = html.fromstring(
+        "<html><body><article><p>Text.</p></article><ol class='comments'><li>"
+        "<div class='comment-author vcard'><b class='fn'>Sam Okafor</b></div></li></ol>"
+        "<p class='author'><span class='fn'>Nora Quill</span></p></body></html>"
+    )
+    assert credit_links(tree) == ["Nora Quill"]
 
 
 def test_wordpress_yoast_page() -> None:
