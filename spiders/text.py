@@ -157,7 +157,12 @@ SUBSCRIBE_CTA = re.compile(
     r"|download (?:the|our) [^.]{0,40}\bapps?\b|jetzt abonnieren|abonnieren sie|suscríbete"
     r"|zapraszamy (?:też )?do subskrypcji|if you enjoyed (?:reading )?this"
     r"|(?:already|are) a (?:subscriber|member)\b[^.]{0,40}\blog ?in"
-    r"|submit (?:a|your) letter to the editor)",
+    r"|submit (?:a|your) letter to the editor"
+    # Registration and log-in walls: "Regístrate gratis para seguir leyendo", "Sign in to
+    # continue reading", "Sie sind aktuell nicht eingeloggt."
+    r"|^(?:regístrate|registrieren sie sich|register|sign in|log ?in|inicia sesión|anmelden)\b"
+    r"[^.]{0,40}$|\b(?:para )?seguir leyendo\b|\bto (?:continue|keep) reading\b"
+    r"|\bnicht (?:mehr )?eingeloggt\b)",
     re.IGNORECASE,
 )
 MAX_CTA_CHARS = 250
