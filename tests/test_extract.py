@@ -373,6 +373,19 @@ HEADLINE_CASES = [
     ),
     ([], [], "Harbour bridge repairs - Capital Wire", "Harbour bridge repairs"),
     ([], [], None, None),
+    # a name the outlet is not known by ("Nora's Notebook") around the headline the <h1> shows
+    (
+        ["Nora's Notebook | Harbour bridge repairs"],
+        ["Harbour bridge repairs"],
+        None,
+        "Harbour bridge repairs",
+    ),
+    (
+        ["Harbour bridge repairs - Harbour Trust (HT)"],
+        ["Harbour bridge repairs"],
+        None,
+        "Harbour bridge repairs",
+    ),
 ]
 
 
