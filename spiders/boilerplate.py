@@ -20,6 +20,8 @@ from spiders.text import (
     RELATED_HEADING,
     SOCIAL_CTA,
     SUBSCRIBE_CTA,
+    TAXONOMY_LINE,
+    TEASER_LINE,
 )
 
 # Blocks trafilatura keeps because they sit inside the article container and read like prose:
@@ -105,6 +107,10 @@ def furniture_line_rule(line: str) -> str | None:
         return "copyright notice"
     if RELATED_HEADING.match(text):
         return "related heading"
+    if TEASER_LINE.match(text):
+        return "teaser"
+    if TAXONOMY_LINE.match(text):
+        return "taxonomy"
     if len(text) <= MAX_CTA_CHARS and (SOCIAL_CTA.search(text) or SUBSCRIBE_CTA.search(text)):
         return "call to action"
     if len(text) <= MAX_DISCLOSURE_CHARS and DISCLOSURE.search(text):

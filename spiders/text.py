@@ -140,6 +140,21 @@ RELATED_HEADING = re.compile(
     r"(?:\s*[:.!?…]*)$",
     re.IGNORECASE,
 )
+# A teaser between paragraphs: a "see also" label and another story's headline ("PUEDES VER:
+# …", "Read more: …", "Lesen Sie auch: …").
+TEASER_LINE = re.compile(
+    r"^(?:read (?:more|also)|also read|related|see also|more on this|puedes ver|mira|mire"
+    r"|lee también|lea también|ver también|lesen sie auch|lies auch|mehr dazu|à lire aussi"
+    r"|lire aussi|leia também|veja também|leggi anche|czytaj (?:także|też)|zobacz (?:także|też))"
+    r"\s*:\s*\S.{0,200}$",
+    re.IGNORECASE,
+)
+# The page's taxonomy on a line of its own ("Category: Press Releases", "Tags: …", "Temas").
+TAXONOMY_LINE = re.compile(
+    r"^(?:categor(?:y|ies)|kategorien?|rubrik|tags?|schlagw(?:ö|o)rte?r?|stichw(?:ö|o)rter"
+    r"|themen|temas|etiquetas|filed under|posted in)\s*(?::\s*.{1,80})?$",
+    re.IGNORECASE,
+)
 # An invitation to follow the outlet elsewhere, opening the line ("Follow us on Twitter",
 # "Folgen Sie uns auf Facebook", "Síguenos en Telegram…").
 SOCIAL_CTA = re.compile(
