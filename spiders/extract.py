@@ -53,11 +53,15 @@ _LANG_XPATHS = (
     "//head/meta[translate(@http-equiv, 'CONTEGUAL', 'contegual')='content-language']/@content",
     "//head/meta[@property='og:locale']/@content",
 )
-# A short line opening with "By"/"Von" after the <h1>: the byline, when nothing else names one.
+# A short line opening with "By", "Von", "Por"… after the <h1>: the byline, when nothing else
+# names one.
 _BYLINE_XPATH = (
-    "((//h1)[1]/following::*[string-length(normalize-space(text())) < 100]"
-    "[starts-with(normalize-space(text()), 'By ') or starts-with(normalize-space(text()), 'Von ')]"
-    ")[1]/text()[1]"
+    "((//h1)[1]/following::*[string-length(normalize-space(text())) < 100]["
+    + " or ".join(
+        f"starts-with(normalize-space(text()), '{opening} ')"
+        for opening in ("By", "by", "BY", "Von", "von", "Por", "Par", "Text von", "Text:")
+    )
+    + "])[1]/text()[1]"
 )
 
 

@@ -598,6 +598,12 @@ def test_authors_from_json_ld_people_before_meta() -> None:
     assert page.author == "Lena Fischer, Omar Haddad"
 
 
+@pytest.mark.parametrize("opening", ["by", "BY", "von", "Por", "Text von"])
+def test_a_byline_under_the_headline_in_other_spellings(opening: str) -> None:
+    page = _article(byline=f"<div class='m'><span>{opening} Nora Quill</span></div>")
+    assert page.authors == ("Nora Quill",)
+
+
 def test_authors_from_meta_then_byline() -> None:
     from_meta = _article('<meta name="byl" content="By Lena Fischer and Omar Haddad">')
     from_byline = _article(byline="<div class='m'>By Sam Okafor, Local Democracy Reporter</div>")
