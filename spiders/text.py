@@ -169,10 +169,15 @@ SOCIAL_CTA = re.compile(
 SUBSCRIBE_CTA = re.compile(
     r"\b(?:subscribe (?:now|today|to our)|please subscribe"
     r"|sign(?:ing)? up (?:for|to) our"
-    r"|download (?:the|our) [^.]{0,40}\bapps?\b|jetzt abonnieren|abonnieren sie|suscríbete"
+    r"|download (?:the|our) [^.]{0,40}\bapps? (?:for|on) (?:ios|android|iphone)"
+    r"|jetzt abonnieren|abonnieren sie|suscríbete"
     r"|zapraszamy (?:też )?do subskrypcji|if you enjoyed (?:reading )?this"
     r"|(?:already|are) a (?:subscriber|member)\b[^.]{0,40}\blog ?in"
     r"|submit (?:a|your) letter to the editor"
+    # Membership offers: "HAZTE MIEMBRO Y DISFRUTA…", "Become a member", "Cancel anytime."
+    r"|^(?:hazte (?:miembro|socio)|become a (?:member|subscriber|supporter)|werden sie mitglied"
+    r"|werde mitglied|devenez membre)\b|cancel (?:any ?time|at any time)|cancela cuando quieras"
+    r"|jederzeit kündbar"
     # Registration and log-in walls: "Regístrate gratis para seguir leyendo", "Sign in to
     # continue reading", "Sie sind aktuell nicht eingeloggt."
     r"|^(?:regístrate|registrieren sie sich|register|sign in|log ?in|inicia sesión|anmelden)\b"
