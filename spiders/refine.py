@@ -43,6 +43,12 @@ _OFF_LEAD_NAMES = re.compile(
     re.IGNORECASE,
 )
 _PAGE_TAGS = frozenset({"html", "body", "main", "article"})
+_CODE = re.compile(r"[{}]|</?[a-z]+[ >]")
+# An element's readable text: not its scripts' or styles' (an ad slot's JavaScript is no lead).
+_VISIBLE_TEXT = (
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
 # Elements whose text is never read as the page's text.
 _NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 
@@ -109,7 +115,7 @@ def _lead(tree: HtmlElement, lines: Sequence[str], title: str) -> list[str]:
             break
         if element.tag not in _LEAD_TAGS or _has_block_child(element):
             continue
-        text = " ".join(element.text_content().split())
+        text = " ".join("".join(element.xpath(_VISIBLE_TEXT)).split())
         key = name_key(text)
         if start in key:
             break  # the body begins
@@ -152,6 +158,8 @@ def _has_block_child(element: HtmlElement) -> bool:
 def _is_lead(element: HtmlElement, text: str) -> bool:
     if len(text) < MIN_LEAD_CHARS or furniture_line_rule(text) or CREDIT_LINE.match(text):
         return False
+    if _CODE.search(text):
+        return False  # markup or script written out as text
     if not (text.rstrip("\"'”’»)").endswith((".", "!", "?", "…")) or len(text) >= LONG_LEAD_CHARS):
         return False
     for node in (element, *element.iterancestors()):

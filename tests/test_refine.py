@@ -207,6 +207,10 @@ def test_the_standfirst_is_found_under_an_h1_that_adds_a_kicker_to_the_headline(
         "<p><a href='/news/pier'>The north pier reopens after repairs: what it means for the"
         " ferry timetable this summer.</a></p>",  # a teaser link
         "<p class='byline'>By Nora Quill, transport correspondent, in Lakeside</p>",  # no prose
+        # an ad slot's script, however long, is no text
+        "<div class='slot'><script>googletag.cmd.push(function() { googletag.display('top');"
+        " window.adsReady = true; console.log('The ad slot is ready for the page.'); });"
+        "</script></div>",
     ],
 )
 def test_what_stands_between_headline_and_body_is_no_standfirst_by_itself(between: str) -> None:
