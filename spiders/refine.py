@@ -44,6 +44,11 @@ _OFF_LEAD_NAMES = re.compile(
 )
 _PAGE_TAGS = frozenset({"html", "body", "main", "article"})
 _CODE = re.compile(r"[{}]|</?[a-z]+[ >]")
+_NOT_LEAD = re.compile(
+    r"^(?:published|updated|posted|veröffentlicht|aktualisiert|publicado|actualizado|publié)\b"
+    r"|^[^\s:]{2,20}:\s|.*\bcopyright\b",
+    re.IGNORECASE,
+)
 # An element's readable text: not its scripts' or styles' (an ad slot's JavaScript is no lead).
 _VISIBLE_TEXT = (
     ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
@@ -158,8 +163,8 @@ def _has_block_child(element: HtmlElement) -> bool:
 def _is_lead(element: HtmlElement, text: str) -> bool:
     if len(text) < MIN_LEAD_CHARS or furniture_line_rule(text) or CREDIT_LINE.match(text):
         return False
-    if _CODE.search(text):
-        return False  # markup or script written out as text
+    if _CODE.search(text) or _NOT_LEAD.match(text):
+        return False  # markup or script written out as text; a stamp, label or notice
     if not (text.rstrip("\"'”’»)").endswith((".", "!", "?", "…")) or len(text) >= LONG_LEAD_CHARS):
         return False
     for node in (element, *element.iterancestors()):

@@ -207,6 +207,8 @@ def test_the_standfirst_is_found_under_an_h1_that_adds_a_kicker_to_the_headline(
         "<p><a href='/news/pier'>The north pier reopens after repairs: what it means for the"
         " ferry timetable this summer.</a></p>",  # a teaser link
         "<p class='byline'>By Nora Quill, transport correspondent, in Lakeside</p>",  # no prose
+        "<p class='stamp'>PUBLISHED: June 3, 2024 at 4:30 p.m. | UPDATED: June 4, 2024 at 9:10"
+        " a.m.</p>",  # a stamp
         # an ad slot's script, however long, is no text
         "<div class='slot'><script>googletag.cmd.push(function() { googletag.display('top');"
         " window.adsReady = true; console.log('The ad slot is ready for the page.'); });"
