@@ -1,4 +1,5 @@
-"""Cleaning: trafilatura's text minus the lines newswatch knows are furniture, never the story."""
+"""Cleaning: trafilatura's text, with the standfirst it left out, minus the lines newswatch knows
+are furniture, never the story."""
 
 from __future__ import annotations
 
@@ -82,7 +83,8 @@ class Refined:
 
 
 def refine(tree: HtmlElement, text: str, title: str, url: str | None = None) -> Refined:
-    """trafilatura's text without the headline repeated, furniture blocks and furniture lines."""
+    """trafilatura's text opened by the standfirst it left out, without the headline repeated,
+    furniture blocks and furniture lines."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if lines and name_key(lines[0]) == name_key(title):
         # Some CMSs put the <h1> inside the article container, so it opens the extracted text.
