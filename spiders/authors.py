@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from lxml.html import HtmlElement
+
 from spiders.text import name_key
 
 # Separators between names in one byline: "A, B and C", "A & B", "A; B", "A | B", and "and" in
@@ -12,8 +14,13 @@ from spiders.text import name_key
 # compound surnames ("Santos e Silva").
 _SPLIT = re.compile(r"\s*(?:[,;|/&+]|\b(?:and|und|y|et)\b)\s*", re.IGNORECASE)
 _BY = re.compile(
-    r"^(?:(?:written|words|reported|text|story)\s+)?(?:by|von|par|por|from)\s*:?\s+", re.IGNORECASE
+    r"^(?:(?:(?:written|words|reported|text|story|posted|beitrag|artikel|(?:view|see) all posts"
+    r"|(?:zeige )?alle beiträge|zum profil)\s+)?(?:by|von|vom|par|por|from)"
+    r"|author|autor|autorin|auteur|text|interview)\s*:?\s+",
+    re.IGNORECASE,
 )
+# A name may end with an initial or a suffix and its period ("Perry Hale Jr.", "Ana Ruiz C.").
+_ABBREVIATED_END = re.compile(r"(?:\b\w|\bjr|\bsr)\.$", re.IGNORECASE)
 # "Jane Doe in Moscow", "Jane Doe for The Independent", "Jane Doe (Reuters)".
 _TRAILER = re.compile(r"\s+(?:in|at|for|from|via)\s+.*$|\s*\(.*\)\s*$")
 # Words that make a byline fragment a job title, desk or agency rather than a name.
@@ -35,6 +42,38 @@ _PARTICLES = frozenset(
 )  # fmt: skip
 
 
+# Author links and hCard names: <a rel="author">, class="author vcard" around class="fn".
+_CREDIT_XPATH = (
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' author ')]"
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' fn ')]"
+)
+MAX_CREDIT_LINKS = 3
+MAX_HANDLE_CHARS = 30
+
+
+def credit_links(tree: HtmlElement) -> list[str]:
+    """The text of the page's first author links (rel="author", hCard "fn"), outside comments."""
+    found: list[str] = []
+    for element in tree.xpath(_CREDIT_XPATH):
+        if any("comment" in (node.get("class") or "") for node in element.iterancestors()):
+            continue  # a commenter, not the author
+        text = " ".join(element.text_content().split())
+        if text and text not in found:
+            found.append(text)
+        if len(found) >= MAX_CREDIT_LINKS:
+            break
+    return found
+
+
+def handles(credits: Iterable[str]) -> tuple[str, ...]:
+    """Credits that are one short word ("gnaddrig", "Thilo"): a blog's handle, as written."""
+    names = (" ".join(credit.split()) for credit in credits)
+    return tuple(
+        name for name in names if name and len(name) <= MAX_HANDLE_CHARS and " " not in name
+    )[:1]
+
+
 def clean_authors(credits: Iterable[str], site_keys: frozenset[str]) -> tuple[str, ...]:
     """Person names from raw credits (bylines, meta tags, JSON-LD), in order, each once."""
     names: list[str] = []
@@ -48,7 +87,9 @@ def clean_authors(credits: Iterable[str], site_keys: frozenset[str]) -> tuple[st
 
 
 def _name(fragment: str, site_keys: frozenset[str]) -> str | None:
-    name = _TRAILER.sub("", _BY.sub("", fragment.strip(" .:-–—"))).strip(" .:-–—")
+    name = _TRAILER.sub("", _BY.sub("", fragment.strip(" :-–—"))).strip(" :-–—")
+    if name.endswith(".") and not _ABBREVIATED_END.search(name):
+        name = name.rstrip(" .")
     words = name.split()
     if not 2 <= len(words) <= MAX_NAME_WORDS or name_key(name) in site_keys:
         return None  # one word is a handle, "Staff" or an agency; six is a sentence

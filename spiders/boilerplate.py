@@ -10,7 +10,19 @@ from urllib.parse import urljoin
 from courlan import is_external
 from lxml.html import HtmlElement
 
-from spiders.text import AD_LABEL, COPYRIGHT
+from spiders.text import (
+    AD_LABEL,
+    COPYRIGHT,
+    DISCLOSURE,
+    MAX_CTA_CHARS,
+    MAX_DISCLOSURE_CHARS,
+    PHOTO_CREDIT,
+    RELATED_HEADING,
+    SOCIAL_CTA,
+    SUBSCRIBE_CTA,
+    TAXONOMY_LINE,
+    TEASER_LINE,
+)
 
 # Blocks trafilatura keeps because they sit inside the article container and read like prose:
 # donation appeals, premium and newsletter upsells, related-article lists, ads, copyright
@@ -69,6 +81,8 @@ def find_furniture(tree: HtmlElement, url: str | None = None) -> Iterator[Furnit
     for element in tree.xpath("//*[@class or @id or @data-component]"):
         if element.tag not in _EXEMPT_TAGS and (names := _marker_names(element)):
             yield Furniture(element, "marker", names)
+    for element in tree.iter("figcaption"):
+        yield Furniture(element, "caption", "figcaption")
     # The site's own header, navigation and footer, outside the article: trafilatura's recall
     # reading (asked for short stories) can keep a breaking-news ticker or a menu from them.
     for element in tree.xpath(_CHROME_XPATH):
@@ -84,12 +98,25 @@ def find_furniture(tree: HtmlElement, url: str | None = None) -> Iterator[Furnit
 
 
 def furniture_line_rule(line: str) -> str | None:
-    """The rule making a text line furniture (an ad label, a short copyright notice), or None."""
-    text = line.strip()
+    """The rule making a text line furniture (an ad label, a short copyright notice, a related
+    links heading, a call to follow or subscribe, an advertising disclosure, a photo credit)."""
+    text = line.strip().strip("|").strip()
     if AD_LABEL.match(text):
         return "ad label"
     if COPYRIGHT.match(text) and len(text.split()) <= MAX_NOTICE_WORDS:
         return "copyright notice"
+    if RELATED_HEADING.match(text):
+        return "related heading"
+    if TEASER_LINE.match(text):
+        return "teaser"
+    if TAXONOMY_LINE.match(text):
+        return "taxonomy"
+    if len(text) <= MAX_CTA_CHARS and (SOCIAL_CTA.search(text) or SUBSCRIBE_CTA.search(text)):
+        return "call to action"
+    if len(text) <= MAX_DISCLOSURE_CHARS and DISCLOSURE.search(text):
+        return "advertising disclosure"
+    if PHOTO_CREDIT.match(text):
+        return "photo credit"
     return None
 
 

@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
-from spiders.authors import clean_authors
+from spiders.authors import clean_authors, credit_links, handles
 from spiders.byline import byline_date, labelled_date
 from spiders.dates import copyright_guess, publish_time, update_time
 from spiders.excludes import compile_excludes, drop_excluded
@@ -54,11 +54,15 @@ _LANG_XPATHS = (
     "//head/meta[@property='og:locale']/@content",
 )
 _REGION = re.compile(r"[A-Za-z]{2}|[0-9]{3}")  # ISO 3166 or UN M.49, as in en-GB, es-419
-# A short line opening with "By"/"Von" after the <h1>: the byline, when nothing else names one.
+# A short line opening with "By", "Von", "Por"… after the <h1>: the byline, when nothing else
+# names one.
 _BYLINE_XPATH = (
-    "((//h1)[1]/following::*[string-length(normalize-space(text())) < 100]"
-    "[starts-with(normalize-space(text()), 'By ') or starts-with(normalize-space(text()), 'Von ')]"
-    ")[1]/text()[1]"
+    "((//h1)[1]/following::*[string-length(normalize-space(text())) < 100]["
+    + " or ".join(
+        f"starts-with(normalize-space(text()), '{opening} ')"
+        for opening in ("By", "by", "BY", "Von", "von", "Por", "Par", "Text von", "Text:")
+    )
+    + "])[1]/text()[1]"
 )
 
 
@@ -238,14 +242,21 @@ def _authors(
         lambda: [value for key in AUTHOR_META for value in facts.meta.get(key, ())],
         lambda: (doc.author or "").split(";"),
         lambda: tree.xpath(_BYLINE_XPATH),
+        lambda: credit_links(tree),
     )
     for source in sources:
         if authors := clean_authors(source(), keys):
             return authors
-    # No credit reads as a person's name: trafilatura's own byline (a handle, a desk) beats
-    # nothing, unless it is the outlet itself.
+    # A personal site or an organisation's own page credits itself: the site's own name is its
+    # author when no other credit names anyone.
+    for source in sources:
+        if authors := clean_authors(source(), frozenset()):
+            return authors
+    # No credit reads as a person's name: an author link's handle or trafilatura's own byline
+    # (a handle, a desk) beats nothing.
+    # The handle an author link shows ("gnaddrig") comes as the page writes it.
     names = (" ".join(name.split()) for name in (doc.author or "").split(";"))
-    return tuple(name for name in names if name and name_key(name) not in keys)
+    return handles(credit_links(tree)) or tuple(name for name in names if name)
 
 
 def _canonical_url(tree: HtmlElement, url: str) -> str | None:

@@ -60,11 +60,21 @@ def choose_headline(
             tag == heading or _SEPARATOR.match(tag, len(heading)) and tag.startswith(heading)
         ):
             return heading
+    # "Site's Home | Headline" or "Headline - Site (ABC)": the part the <h1> confirms.
+    for title in titles or [tag]:
+        for heading in headings:
+            if title and any(name_key(part) == name_key(heading) for part in _parts(title)):
+                return heading
     if titles:
         return titles[0]
     if len(headings) == 1:
         return headings[0]
     return tag or None
+
+
+def _parts(title: str) -> list[str]:
+    parts = _SEPARATOR.split(title)
+    return parts if len(parts) > 1 else []
 
 
 def _without_suffix(title: str, keys: frozenset[str]) -> str | None:

@@ -115,3 +115,88 @@ STAMP = re.compile(
     r"|[\d\s:./,-]+(?:am|pm|gmt|utc|bst|cet|cest|est|edt)?)$",
     re.IGNORECASE,
 )
+
+# --- furniture lines inside the article container (spiders.boilerplate, spiders.refine) ----
+
+# The heading of a box of links to other stories, as a whole line ("Related", "Auch
+# interessant:", "NOTAS RELACIONADAS", "À lire aussi"). The link titles after it go with it.
+RELATED_HEADING = re.compile(
+    r"^(?:(?:more )?related(?: articles| stories| posts| content| news| coverage)?"
+    r"|read (?:more|also|next)|also read|see also|more on (?:this|the) (?:topic|story)"
+    r"|you (?:may|might) also (?:like|be interested in)|recommended(?: for you| stories)?"
+    r"|further reading|more stories|don'?t miss|editor'?s picks"
+    r"|auch interessant|(?:das|dies) (?:thema )?könnte (?:dich|sie) auch interessieren"
+    r"|weitere (?:themen|artikel|beiträge|nachrichten|meldungen)(?: zum thema| aus [^.:]{1,40})?"
+    r"|mehr (?:zum thema|themen|zu diesem thema)(?: auf [^.:]{1,30})?|lesen sie auch|lies auch"
+    r"|(?:das )?könnte (?:dich|sie) auch interessieren|schon gelesen"
+    r"|empfohlene (?:beiträge|artikel)"
+    r"|zum weiterlesen|weiterlesen|ähnliche (?:beiträge|artikel)|verwandte (?:beiträge|artikel)"
+    r"|top-?themen(?: bei [^.:]{1,30})?|kommentierte artikel|meistgelesen|meist-?diskutiert"
+    r"|(?:notas|noticias|artículos|contenido) relacionad[oa]s?|te puede interesar|lee también"
+    r"|mira también|más noticias|más sobre [^.:]{1,40}|(?:auch|mehr|more) (?:auf|on) [\w-]+\.\w{2,}"
+    r"|(?:à )?lire aussi|sur le même sujet|articles similaires"
+    r"|leia também|veja também|notícias relacionadas|leggi anche|articoli correlati"
+    r"|czytaj (?:także|też)|zobacz (?:także|też))"
+    r"(?:\s*[:.!?…]*)$",
+    re.IGNORECASE,
+)
+# A teaser between paragraphs: a "see also" label and another story's headline ("PUEDES VER:
+# …", "Read more: …", "Lesen Sie auch: …").
+TEASER_LINE = re.compile(
+    r"^(?:read (?:more|also)|also read|related|see also|more on this|puedes ver|mira|mire"
+    r"|lee también|lea también|ver también|lesen sie auch|lies auch|mehr dazu|à lire aussi"
+    r"|lire aussi|leia também|veja também|leggi anche|czytaj (?:także|też)|zobacz (?:także|też))"
+    r"\s*:\s*\S.{0,200}$",
+    re.IGNORECASE,
+)
+# The page's taxonomy on a line of its own ("Category: Press Releases", "Tags: …", "Temas").
+TAXONOMY_LINE = re.compile(
+    r"^(?:categor(?:y|ies)|kategorien?|rubrik|tags?|schlagw(?:ö|o)rte?r?|stichw(?:ö|o)rter"
+    r"|themen|temas|etiquetas|filed under|posted in)\s*(?::\s*.{1,80})?$",
+    re.IGNORECASE,
+)
+# An invitation to follow the outlet elsewhere, opening the line ("Follow us on Twitter",
+# "Folgen Sie uns auf Facebook", "Síguenos en Telegram…").
+SOCIAL_CTA = re.compile(
+    r"^[¡¿]?(?:follow|like|join|folgen sie|folge|liken sie|síguenos|siguenos|suivez-nous|segue-nos)"
+    r"\b[^.!?]{0,60}\b(?:twitter|facebook|instagram|telegram|whatsapp|youtube|linkedin|tiktok"
+    r"|threads|mastodon|google news)\b"
+    # "¿Ya sabías que tenemos canal de Telegram?", "¡Mira lo que tiene nuestro canal de YouTube!"
+    r"|\b(?:canal|channel|kanal|chaîne) (?:de |on |auf |sur )?(?:telegram|whatsapp|youtube)\b",
+    re.IGNORECASE,
+)
+# A short line that asks the reader to subscribe, sign up or download the outlet's app.
+SUBSCRIBE_CTA = re.compile(
+    r"\b(?:subscribe (?:now|today|to our)|please subscribe"
+    r"|sign(?:ing)? up (?:for|to) our"
+    r"|download (?:the|our) [^.]{0,40}\bapps? (?:for|on) (?:ios|android|iphone)"
+    r"|jetzt abonnieren|abonnieren sie|suscríbete"
+    r"|zapraszamy (?:też )?do subskrypcji|if you enjoyed (?:reading )?this"
+    r"|(?:already|are) a (?:subscriber|member)\b[^.]{0,40}\blog ?in"
+    r"|submit (?:a|your) letter to the editor"
+    # Membership offers: "HAZTE MIEMBRO Y DISFRUTA…", "Become a member", "Cancel anytime."
+    r"|^(?:hazte (?:miembro|socio)|become a (?:member|subscriber|supporter)|werden sie mitglied"
+    r"|werde mitglied|devenez membre)\b|cancel (?:any ?time|at any time)|cancela cuando quieras"
+    r"|jederzeit kündbar"
+    # Registration and log-in walls: "Regístrate gratis para seguir leyendo", "Sign in to
+    # continue reading", "Sie sind aktuell nicht eingeloggt."
+    r"|^(?:regístrate|registrieren sie sich|register|sign in|log ?in|inicia sesión|anmelden)\b"
+    r"[^.]{0,40}$|\b(?:para )?seguir leyendo\b|\bto (?:continue|keep) reading\b"
+    r"|\bnicht (?:mehr )?eingeloggt\b)",
+    re.IGNORECASE,
+)
+MAX_CTA_CHARS = 250
+# A disclosure that the page carries advertising or affiliate links.
+DISCLOSURE = re.compile(
+    r"affiliate[- ]?links?|contains references to products|advertisers? (?:do|does) not influence"
+    r"|^\*?(?:werbung|anzeige)\s*(?:[.:|,–-]|$)|enthält (?:werbung|affiliate)"
+    r"|in (?:freundlicher )?kooperation mit\b",
+    re.IGNORECASE,
+)
+MAX_DISCLOSURE_CHARS = 300
+# A picture's label or credit on a line of its own ("Titelbild:", "Credit:", "Bild via …").
+PHOTO_CREDIT = re.compile(
+    r"^(?:photo|foto|fotos|bild|image|picture|credit|credits|crédits? photos?|titelbild"
+    r"|beitragsbild|headerbild|bildquelle|image illustrative)(?:\s*(?::|via\b).{0,60})?$",
+    re.IGNORECASE,
+)

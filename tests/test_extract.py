@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from lxml import etree
+from lxml import etree, html
 
-from spiders.authors import clean_authors
+from spiders.authors import clean_authors, credit_links
 from spiders.dates import parse_datetime, url_date
 from spiders.excludes import ExcludeError, compile_excludes
 from spiders.extract import CleanPage, clean_page
@@ -373,6 +373,19 @@ HEADLINE_CASES = [
     ),
     ([], [], "Harbour bridge repairs - Capital Wire", "Harbour bridge repairs"),
     ([], [], None, None),
+    # a name the outlet is not known by ("Nora's Notebook") around the headline the <h1> shows
+    (
+        ["Nora's Notebook | Harbour bridge repairs"],
+        ["Harbour bridge repairs"],
+        None,
+        "Harbour bridge repairs",
+    ),
+    (
+        ["Harbour bridge repairs - Harbour Trust (HT)"],
+        ["Harbour bridge repairs"],
+        None,
+        "Harbour bridge repairs",
+    ),
 ]
 
 
@@ -391,6 +404,9 @@ AUTHOR_CASES = [
     (["By Priya Raman, Health Editor"], ("Priya Raman",)),
     (["Written by: Jane Doe"], ("Jane Doe",)),
     (["MARTA LOPEZ; DAVID CHEN"], ("Marta Lopez", "David Chen")),
+    (["View all posts by Nora Quill"], ("Nora Quill",)),
+    (["Zeige alle Beiträge von Petra Lang", "Auteur Anne Roux"], ("Petra Lang", "Anne Roux")),
+    (["Perry Hale Jr.", "T. J. Moss."], ("Perry Hale Jr.", "T. J. Moss")),
     (["Von Anna Schmidt und Jonas Weber"], ("Anna Schmidt", "Jonas Weber")),
     (
         ["Por Ana García y Luis Pérez", "Par Claire Martin et Hugo Petit"],
@@ -582,11 +598,49 @@ def test_authors_from_json_ld_people_before_meta() -> None:
     assert page.author == "Lena Fischer, Omar Haddad"
 
 
+@pytest.mark.parametrize("opening", ["by", "BY", "von", "Por", "Text von"])
+def test_a_byline_under_the_headline_in_other_spellings(opening: str) -> None:
+    page = _article(byline=f"<div class='m'><span>{opening} Nora Quill</span></div>")
+    assert page.authors == ("Nora Quill",)
+
+
 def test_authors_from_meta_then_byline() -> None:
     from_meta = _article('<meta name="byl" content="By Lena Fischer and Omar Haddad">')
     from_byline = _article(byline="<div class='m'>By Sam Okafor, Local Democracy Reporter</div>")
     assert from_meta.authors == ("Lena Fischer", "Omar Haddad")
     assert from_byline.authors == ("Sam Okafor",)
+
+
+def test_a_personal_site_credits_its_owner_when_no_one_else_is_named() -> None:
+    own = (
+        '<meta property="og:site_name" content="Nora Quill">'
+        '<meta name="author" content="Nora Quill">'
+    )
+    assert _article(own).authors == ("Nora Quill",)
+    # Another credit on the page still wins over the site's own name.
+    both = own + '<meta name="byl" content="By Sam Okafor">'
+    assert _article(both).authors == ("Sam Okafor",)
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("<span class='author vcard'><a class='url fn n' href='/author/nq'>Nora Quill</a></span>",
+         ("Nora Quill",)),
+        ("<a rel='author' href='/author/harbourhawk'>harbourhawk</a>", ("harbourhawk",)),
+    ],
+)  # fmt: skip
+def test_authors_from_author_links_and_hcards(byline: str, expected: tuple[str, ...]) -> None:
+    assert _article(byline=f"<div class='meta'>{byline}</div>").authors == expected
+
+
+def test_a_commenters_hcard_is_no_author_credit() -> None:
+    tree = html.fromstring(
+        "<html><body><article><p>Text.</p></article><ol class='comments'><li>"
+        "<div class='comment-author vcard'><b class='fn'>Sam Okafor</b></div></li></ol>"
+        "<p class='author'><span class='fn'>Nora Quill</span></p></body></html>"
+    )
+    assert credit_links(tree) == ["Nora Quill"]
 
 
 def test_wordpress_yoast_page() -> None:

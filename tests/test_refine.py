@@ -125,12 +125,112 @@ def test_a_listing_of_teaser_cards_is_not_an_article() -> None:
             True,
         ),  # fmt: skip
         ("Advertisement", False),
+        ("Follow the Lakeside Ledger on Twitter and Instagram for ferry updates.", False),
+        ("Subscribe now to our e-paper for the full story.", False),
+        ("Never miss a story by signing up to our morning newsletter.", False),
+        ("*Anzeige. This post contains affiliate links to the ferry operator's shop.", False),
+        ("Photo: Harbour Studio / J. Pike", False),
+        ("Weitere Themen", False),  # a related-links heading, in any of several languages
+        ("¿Sabías que tenemos canal de Telegram? Únete desde tu celular.", False),
+        ("Already a subscriber? Log in for immediate access to this story.", False),
+        ("We want to hear from you. Submit a letter to the editor or write to us.", False),
+        ("More on ledger.example", False),
+        ("Register for free to keep reading", False),
+        ("READ ALSO: Harbour bridge repairs to start in May", False),
+        ("Category: Transport", False),
+        ("Become a member and enjoy exclusive benefits. Cancel anytime.", False),
+        ("For the latest news download the Ledger app for iOS and Android.", False),
+        ("Riders can download the operator's app to buy tickets from next week.", True),
+        ("Residents who become a member of the ferry users' group get a vote on fares.", True),
+        ("Tags", False),
+        ("Related ferry routes will keep their timetable: the board voted for it.", True),
+        ("Regístrate gratis para seguir leyendo", False),
+        ("Register now: the ferry operator opens its consultation on the summer timetable.", True),
+        ("The ferry operator will follow the board's plan on Twitter and in the terminal.", True),
+        ("Riders who subscribe to the monthly pass keep the old price until June.", True),
+        ("Photos of the old ferry hang in the north terminal, a reminder of 1950.", True),
     ],
 )
 def test_line_rules_keep_wire_credits_and_cited_sources(line: str, kept: bool) -> None:
     page = clean_page(_page(_paragraphs() + f"<p>{line}</p>"), URL)
     assert page is not None
     assert (line in page.text.splitlines()) is kept
+
+
+def test_a_figure_caption_is_not_the_story() -> None:
+    caption = "The Lakeside ferry leaves the north terminal on a grey morning in March."
+    figure = f"<figure><img src='/ferry.jpg'><figcaption>{caption}</figcaption></figure>"
+    tree = fromstring(_page(_paragraphs(PROSE[:2]) + figure + _paragraphs(PROSE[2:])))
+    # trafilatura keeps some captions as a line of the text (within some page structures).
+    text = "\n".join((*PROSE[:2], caption, *PROSE[2:]))
+    refined = refine(tree, text, "Ferry fares rise", URL)
+    assert refined.text.splitlines() == list(PROSE)
+    assert [cut.rule for cut in refined.cuts] == ["caption"]
+
+
+LEAD = "Fares on the Lakeside ferry will rise by 40 cents in July, the first increase in six years."
+
+
+def _headed_page(between: str, h1: str = "Ferry fares rise") -> str:
+    # The headline and what follows it in a header block, the body in its own container:
+    # trafilatura's precise reading starts at the body.
+    return (
+        "<!DOCTYPE html><html lang='en'><head><title>Ferry fares rise | Lakeside Ledger</title>"
+        "<meta property='og:title' content='Ferry fares rise'>"
+        f"</head><body><div class='page'><div class='article-header'><h1>{h1}</h1>"
+        f"{between}</div><div class='article-body'>{_paragraphs()}</div></div></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "between",
+    [f"<p class='intro'>{LEAD}</p>", f"<div class='standfirst'><p>{LEAD}</p></div>"],
+)
+def test_the_standfirst_between_headline_and_body_opens_the_text(between: str) -> None:
+    page, explanation = explain_page(_headed_page(between), URL)
+    assert page is not None and explanation is not None and explanation.refined is not None
+    assert page.text.splitlines() == [LEAD, *PROSE]
+    assert explanation.refined.added == (LEAD,)
+
+
+def test_the_standfirst_is_found_under_an_h1_that_adds_a_kicker_to_the_headline() -> None:
+    page = clean_page(_headed_page(f"<p>{LEAD}</p>", h1="Transport: Ferry fares rise"), URL)
+    assert page is not None and page.title == "Ferry fares rise"
+    assert page.text.splitlines()[0] == LEAD
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "<div class='author-box'><p>Nora Quill covers transport for the Ledger and has reported"
+        " from the harbour since 2015.</p></div>",  # an author's bio
+        "<p><a href='/news/pier'>The north pier reopens after repairs: what it means for the"
+        " ferry timetable this summer.</a></p>",  # a teaser link
+        "<p class='byline'>By Nora Quill, transport correspondent, in Lakeside</p>",  # no prose
+        "<p class='stamp'>PUBLISHED: June 3, 2024 at 4:30 p.m. | UPDATED: June 4, 2024 at 9:10"
+        " a.m.</p>",  # a stamp
+        # an ad slot's script, however long, is no text
+        "<div class='slot'><script>googletag.cmd.push(function() { googletag.display('top');"
+        " window.adsReady = true; console.log('The ad slot is ready for the page.'); });"
+        "</script></div>",
+    ],
+)
+def test_what_stands_between_headline_and_body_is_no_standfirst_by_itself(between: str) -> None:
+    page = clean_page(_headed_page(between), URL)
+    assert page is not None
+    assert page.text.splitlines() == list(PROSE)
+
+
+def test_the_link_titles_under_a_related_heading_go_with_it() -> None:
+    box = (
+        "<p>Read more:</p><ul><li><a href='/news/timetable'>Summer timetable changes explained</a>"
+        "</li><li><a href='/news/pier'>The north pier reopens after repairs</a></li></ul>"
+    )
+    body = _paragraphs(PROSE[:4]) + box + "<p>" + PROSE[4] + "</p>"
+    page = clean_page(_page(body), URL)
+    assert page is not None
+    # The heading and its link titles are cut; the prose after the box stays.
+    assert page.text.splitlines() == list(PROSE)
 
 
 @pytest.mark.parametrize(
