@@ -81,9 +81,13 @@ def page_record(path: Path, url: str, page: CleanPage | None) -> dict[str, Any]:
 
 
 def explanation_record(explanation: Explanation | None) -> dict[str, Any]:
-    """Why a page is (not) an article, and each line refining removed or block it spared."""
+    """Why a page is (not) an article, each line refining removed or block it spared, and the
+    standfirst it added before trafilatura's text."""
     if explanation is None:
-        return {"article": False, "signals": ["the file is not HTML"], "cut": [], "spared": []}
+        return {
+            "article": False, "signals": ["the file is not HTML"], "cut": [], "spared": [],
+            "added": [],
+        }  # fmt: skip
     refined = explanation.refined
     return {
         "article": explanation.verdict.is_article,
@@ -91,6 +95,7 @@ def explanation_record(explanation: Explanation | None) -> dict[str, Any]:
         "fell_back": bool(refined and refined.fell_back),
         "cut": [vars(cut) for cut in refined.cuts] if refined else [],
         "spared": [vars(cut) for cut in refined.spared] if refined else [],
+        "added": list(refined.added) if refined else [],
     }
 
 
@@ -110,6 +115,8 @@ def _explained(explained: dict[str, Any]) -> list[str]:
     lines += [f"  cut ({c['rule']}: {c['evidence']}): {c['line'][:90]}" for c in explained["cut"]]
     lines += [f"  spared {s['line']} ({s['rule']}): it holds most of the text"
               for s in explained["spared"]]  # fmt: skip
+    lines += [f"  added (standfirst under the headline): {line[:90]}"
+              for line in explained.get("added", ())]  # fmt: skip
     return lines
 
 

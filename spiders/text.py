@@ -141,12 +141,13 @@ RELATED_HEADING = re.compile(
     re.IGNORECASE,
 )
 # A teaser between paragraphs: a "see also" label and another story's headline ("PUEDES VER:
-# …", "Read more: …", "Lesen Sie auch: …").
+# …", "Read more: …", "Lesen Sie auch: …"). A headline ends without a full stop: a line that
+# ends with one is a sentence ("Mira: la reacción fue inmediata.").
 TEASER_LINE = re.compile(
     r"^(?:read (?:more|also)|also read|related|see also|more on this|puedes ver|mira|mire"
     r"|lee también|lea también|ver también|lesen sie auch|lies auch|mehr dazu|à lire aussi"
     r"|lire aussi|leia também|veja também|leggi anche|czytaj (?:także|też)|zobacz (?:także|też))"
-    r"\s*:\s*\S.{0,200}$",
+    r"\s*:\s*\S.{0,200}(?<!\.)$",
     re.IGNORECASE,
 )
 # The page's taxonomy on a line of its own ("Category: Press Releases", "Tags: …", "Temas").
@@ -155,42 +156,56 @@ TAXONOMY_LINE = re.compile(
     r"|themen|temas|etiquetas|filed under|posted in)\s*(?::\s*.{1,80})?$",
     re.IGNORECASE,
 )
-# An invitation to follow the outlet elsewhere, opening the line ("Follow us on Twitter",
-# "Folgen Sie uns auf Facebook", "Síguenos en Telegram…").
+_PLATFORM = (
+    r"(?:twitter|x|facebook|instagram|telegram|whatsapp|youtube|linkedin|tiktok|threads"
+    r"|mastodon|bluesky|google news)"
+)
+# An invitation to follow the outlet elsewhere: the verb opens the line and the platform ends
+# the same clause ("Follow us on Twitter", "Follow the Ledger on Instagram", "Folgen Sie uns
+# auf Facebook", "Síguenos en Telegram"), or the outlet names its own channel ("tenemos canal
+# de Telegram", "our WhatsApp channel"). A comma in between is a sentence that goes on ("Follow
+# the money, he wrote on Twitter").
 SOCIAL_CTA = re.compile(
-    r"^[¡¿]?(?:follow|like|join|folgen sie|folge|liken sie|síguenos|siguenos|suivez-nous|segue-nos)"
-    r"\b[^.!?]{0,60}\b(?:twitter|facebook|instagram|telegram|whatsapp|youtube|linkedin|tiktok"
-    r"|threads|mastodon|google news)\b"
-    # "¿Ya sabías que tenemos canal de Telegram?", "¡Mira lo que tiene nuestro canal de YouTube!"
-    r"|\b(?:canal|channel|kanal|chaîne) (?:de |on |auf |sur )?(?:telegram|whatsapp|youtube)\b",
+    r"^[¡¿]?(?:follow|like|join|find|folgen sie|folge|liken sie|síguenos|siguenos|suivez"
+    r"|rejoignez|segue|siga)\b[^,.;:!?]{0,50}?\s(?:on|auf|bei|en|sur|no|em|via)\s+"
+    rf"(?:the\s+)?{_PLATFORM}\b"
+    r"|\b(?:our|nuestro|unser(?:en|em)?|notre|nosso|tenemos)\s+(?:"
+    rf"{_PLATFORM}[- ](?:channel|kanal)|(?:canal|channel|kanal|chaîne)\s+(?:(?:de|on|auf|sur)\s+)?"
+    rf"{_PLATFORM})\b",
     re.IGNORECASE,
 )
-# A short line that asks the reader to subscribe, sign up or download the outlet's app.
+# A line that asks the reader to subscribe, sign up, log in or download the outlet's app. Most
+# open the line: in a sentence's middle the same words report what someone else asked.
 SUBSCRIBE_CTA = re.compile(
-    r"\b(?:subscribe (?:now|today|to our)|please subscribe"
+    r"^(?:please )?subscribe (?:now|today|to our)|^if you enjoyed (?:reading )?this"
     r"|sign(?:ing)? up (?:for|to) our"
     r"|download (?:the|our) [^.]{0,40}\bapps? (?:for|on) (?:ios|android|iphone)"
     r"|jetzt abonnieren|abonnieren sie|suscríbete"
-    r"|zapraszamy (?:też )?do subskrypcji|if you enjoyed (?:reading )?this"
+    r"|zapraszamy (?:też )?do subskrypcji"
     r"|(?:already|are) a (?:subscriber|member)\b[^.]{0,40}\blog ?in"
     r"|submit (?:a|your) letter to the editor"
     # Membership offers: "HAZTE MIEMBRO Y DISFRUTA…", "Become a member", "Cancel anytime."
     r"|^(?:hazte (?:miembro|socio)|become a (?:member|subscriber|supporter)|werden sie mitglied"
-    r"|werde mitglied|devenez membre)\b|cancel (?:any ?time|at any time)|cancela cuando quieras"
-    r"|jederzeit kündbar"
-    # Registration and log-in walls: "Regístrate gratis para seguir leyendo", "Sign in to
-    # continue reading", "Sie sind aktuell nicht eingeloggt."
-    r"|^(?:regístrate|registrieren sie sich|register|sign in|log ?in|inicia sesión|anmelden)\b"
-    r"[^.]{0,40}$|\b(?:para )?seguir leyendo\b|\bto (?:continue|keep) reading\b"
-    r"|\bnicht (?:mehr )?eingeloggt\b)",
+    r"|werde mitglied|devenez membre)\b"
+    r"|^(?:cancel (?:any ?time|at any time)|cancela cuando quieras|jederzeit kündbar)\W*$"
+    # Registration and log-in walls: "Register for free to keep reading", "Regístrate gratis
+    # para seguir leyendo", "Sign in", "Sie sind aktuell nicht eingeloggt."
+    r"|^(?:regístrate|registrieren sie sich|register|sign in|log ?in|inicia sesión|anmelden)"
+    r"(?:\s+(?:now|here|jetzt|hier|gratis|for free|free))?\W*$"
+    r"|\b(?:register|sign in|log ?in|subscribe|regístrate|suscríbete|inicia sesión)\b[^.]{0,40}"
+    r"(?:\bto (?:continue|keep) reading|\bseguir leyendo)\b"
+    r"|\bnicht (?:mehr )?eingeloggt\b",
     re.IGNORECASE,
 )
 MAX_CTA_CHARS = 250
-# A disclosure that the page carries advertising or affiliate links.
+# A disclosure that the page carries advertising or affiliate links: said of the page itself
+# ("This post contains affiliate links"), or as a label opening the line ("*Anzeige.").
 DISCLOSURE = re.compile(
-    r"affiliate[- ]?links?|contains references to products|advertisers? (?:do|does) not influence"
+    r"\b(?:contains?|includes?|uses?|enthält)\b[^.]{0,20}\baffiliate[- ]?links?\b"
+    r"|^\W*affiliate[- ]?links?\b|\baffiliate[- ]?links?\b[^.]{0,80}\b(?:commission|provision)"
+    r"|contains references to products|advertisers? (?:do|does) not influence"
     r"|^\*?(?:werbung|anzeige)\s*(?:[.:|,–-]|$)|enthält (?:werbung|affiliate)"
-    r"|in (?:freundlicher )?kooperation mit\b",
+    r"|^in (?:freundlicher )?kooperation mit\b[^.]{0,60}$",
     re.IGNORECASE,
 )
 MAX_DISCLOSURE_CHARS = 300

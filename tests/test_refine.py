@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from lxml.html import fromstring
 
-from spiders.boilerplate import find_furniture
+from flows.clean import explanation_record, page_record, summary
+from spiders.boilerplate import find_furniture, furniture_line_rule
 from spiders.extract import clean_page, explain_page
 from spiders.refine import refine
 
@@ -155,6 +157,32 @@ def test_line_rules_keep_wire_credits_and_cited_sources(line: str, kept: bool) -
     page = clean_page(_page(_paragraphs() + f"<p>{line}</p>"), URL)
     assert page is not None
     assert (line in page.text.splitlines()) is kept
+
+
+# Sentences a story may hold that share words with calls to action, disclosures and teasers:
+# each stays text (a watchlist term could sit in any of them).
+PROSE_NEAR_FURNITURE = [
+    "The company said customers can cancel at any time without paying a fee.",
+    "Die Polizei ermittelt in Kooperation mit der Staatsanwaltschaft gegen den Mann.",
+    "Regulators found that affiliate links on the site were never disclosed to buyers.",
+    "Follow the money, the senator told reporters, and posted the same line on Twitter.",
+    "Join us, the rebels wrote on Telegram, before the channel went dark.",
+    "Like many others, she learned of the strike on Facebook.",
+    "He urged members to continue reading the report before the vote.",
+    "Register of Deeds office closes early",
+    "The channel on YouTube had 2 million subscribers before it was banned.",
+    "Mira: la reacción del presidente fue inmediata.",
+    "Folgen Sie uns nicht blind, sagte der Minister auf Instagram.",
+    "Already a member of the party for 30 years, she said she would log in to vote online.",
+    "Tags on the luggage showed it had passed through Frankfurt.",
+    "Werbung für Zigaretten ist seit 2021 weitgehend verboten.",
+    "Anzeige gegen Unbekannt wurde erstattet, sagte ein Sprecher.",
+]
+
+
+@pytest.mark.parametrize("line", PROSE_NEAR_FURNITURE)
+def test_prose_that_sounds_like_furniture_is_text(line: str) -> None:
+    assert furniture_line_rule(line) is None
 
 
 def test_a_figure_caption_is_not_the_story() -> None:
@@ -410,3 +438,11 @@ def test_the_sites_header_and_footer_are_furniture_but_an_articles_own_are_not()
     )
     chrome = [f.element.text_content() for f in find_furniture(tree) if f.rule == "page chrome"]
     assert chrome == ["Site", "Menu", "Contact"]
+
+
+def test_explain_shows_the_standfirst_it_added() -> None:
+    page, explanation = explain_page(_headed_page(f"<p>{LEAD}</p>"), URL)
+    record = page_record(Path("ferry.html"), URL, page)
+    record["explanation"] = explanation_record(explanation)
+    assert record["explanation"]["added"] == [LEAD]
+    assert f"added (standfirst under the headline): {LEAD[:90]}" in summary(record)
