@@ -244,19 +244,20 @@ def _authors(
         lambda: tree.xpath(_BYLINE_XPATH),
         lambda: credit_links(tree),
     )
+    read: list[list[str]] = []  # each source's credits, read once
     for source in sources:
-        if authors := clean_authors(source(), keys):
+        read.append(list(source()))
+        if authors := clean_authors(read[-1], keys):
             return authors
     # A personal site or an organisation's own page credits itself: the site's own name is its
     # author when no other credit names anyone.
-    for source in sources:
-        if authors := clean_authors(source(), frozenset()):
+    for credits in read:
+        if authors := clean_authors(credits, frozenset()):
             return authors
-    # No credit reads as a person's name: an author link's handle or trafilatura's own byline
-    # (a handle, a desk) beats nothing.
-    # The handle an author link shows ("gnaddrig") comes as the page writes it.
+    # No credit reads as a person's name: an author link's handle ("gnaddrig", as the page
+    # writes it) or trafilatura's own byline (a handle, a desk) beats nothing.
     names = (" ".join(name.split()) for name in (doc.author or "").split(";"))
-    return handles(credit_links(tree)) or tuple(name for name in names if name)
+    return handles(read[-1]) or tuple(name for name in names if name)  # read[-1]: author links
 
 
 def _canonical_url(tree: HtmlElement, url: str) -> str | None:
