@@ -23,11 +23,21 @@ class LoopbackServer:
         assert self._server, f"{type(self).__name__} not started"
         return self._server.server_address[1]
 
-    def serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        """Start listening with `handler` answering every request."""
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    def serve(
+        self, handler: type[BaseHTTPRequestHandler], *, port: int = 0, backlog: int = 5
+    ) -> None:
+        """Start listening on `port` (0: a free one) with `handler` answering every request;
+        `backlog` connections may wait to be accepted."""
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler, bind_and_activate=False)
+        server.request_queue_size = backlog
         server.daemon_threads = True  # a hanging client must not hold the process at exit
         server.owner = self  # type: ignore[attr-defined]
+        try:
+            server.server_bind()
+            server.server_activate()
+        except OSError:
+            server.server_close()
+            raise
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, daemon=True)
         self._thread.start()

@@ -51,10 +51,10 @@ _NOT_LEAD = re.compile(
     re.IGNORECASE,
 )
 # An element's readable text: not its scripts' or styles' (an ad slot's JavaScript is no lead).
-_VISIBLE_TEXT = (
+_VISIBLE_TEXT = etree.XPath(
     ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
     " or ancestor::template)]"
-)
+)  # compiled once: it is asked of up to MAX_LEAD_ELEMENTS elements a page
 # Elements whose text is never read as the page's text.
 _NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 
@@ -122,7 +122,7 @@ def _lead(tree: HtmlElement, lines: Sequence[str], title: str) -> list[str]:
             break
         if element.tag not in _LEAD_TAGS or _has_block_child(element):
             continue
-        text = " ".join("".join(element.xpath(_VISIBLE_TEXT)).split())
+        text = " ".join("".join(_VISIBLE_TEXT(element)).split())
         key = name_key(text)
         if start in key:
             break  # the body begins

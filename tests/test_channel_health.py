@@ -28,9 +28,8 @@ from alerts.route import ChannelPolicy, DeliveryPolicy
 from flows.cli import app
 from flows.deliver import deliver_pending
 from flows.receiver import AlertReceiver
-from spiders.items import ArticleRecord
-from storage.articles import upsert_article
-from storage.outbox import enqueue_alerts, list_alerts
+from storage.outbox import list_alerts
+from tests.seeding import seed_owed
 
 T0 = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 RULES = BackoffRules()
@@ -93,15 +92,8 @@ def test_a_changed_url_starts_afresh_and_the_url_is_not_kept() -> None:
 
 
 def seed(engine: Engine, count: int, channel: str) -> None:
-    with Session(engine) as session, session.begin():
-        for n in range(count):
-            url = f"http://127.0.0.1:9/news/story-{n}.html"
-            record = ArticleRecord(url=url, fetched_url=url, outlet="Example", title=f"Story {n}",
-                                   text=f"Russia and Syria, part {n}.")  # fmt: skip
-            change = upsert_article(session, record, T0)
-            enqueue_alerts(session, article_id=change.article_id, watchlist="w",
-                           channels=[channel], terms=["Syria"], snippet="Syria.",
-                           now=T0)  # fmt: skip
+    stories = ((f"story-{n}", f"Story {n}", f"Russia and Syria, part {n}.") for n in range(count))
+    seed_owed(engine, channel, stories, T0)
 
 
 def clock_at(hours: int):
@@ -236,13 +228,7 @@ def test_a_429_with_retry_after_is_waited_out_across_runs_while_the_run_goes_on(
 
 
 def seed_more(engine: Engine, channel: str) -> None:
-    with Session(engine) as session, session.begin():
-        url = "http://127.0.0.1:9/news/other.html"
-        record = ArticleRecord(url=url, fetched_url=url, outlet="Example", title="Other",
-                               text="Russia and Syria, elsewhere.")  # fmt: skip
-        change = upsert_article(session, record, T0)
-        enqueue_alerts(session, article_id=change.article_id, watchlist="w",
-                       channels=[channel], terms=["Syria"], snippet="Syria.", now=T0)
+    seed_owed(engine, channel, [("other", "Other", "Russia and Syria, elsewhere.")], T0)
 
 
 def test_a_410_webhook_ends_dead_after_the_set_tries(engine: Engine) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from alerts.backoff import BackoffRules
@@ -16,9 +15,7 @@ from flows.cli import app
 from flows.config import ConfigError, parse_config
 from flows.deliver import backoff_rules, deliver_pending, delivery_policy
 from flows.receiver import AlertReceiver
-from spiders.items import ArticleRecord
-from storage.articles import upsert_article
-from storage.outbox import enqueue_alerts
+from tests.seeding import seed_owed
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -61,13 +58,7 @@ def test_check_refuses_a_bad_value_with_exit_2(tmp_path: Path) -> None:
 
 
 def test_a_410_webhook_dies_by_the_configured_rule(engine: Engine) -> None:
-    with Session(engine) as session, session.begin():
-        url = "http://127.0.0.1:9/news/a.html"
-        record = ArticleRecord(url=url, fetched_url=url, outlet="Example", title="A",
-                               text="Russia and Syria.")  # fmt: skip
-        change = upsert_article(session, record, T0)
-        enqueue_alerts(session, article_id=change.article_id, watchlist="w",
-                       channels=["desk"], terms=["Syria"], snippet="Syria.", now=T0)  # fmt: skip
+    seed_owed(engine, "desk", [("a", "A", "Russia and Syria.")], T0)
     with AlertReceiver() as gone:
         gone.status = 410
         # A 410 counts 4 strikes: 8 strikes are two failures, and they must span an hour.

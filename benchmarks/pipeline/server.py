@@ -13,7 +13,7 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,6 +22,7 @@ from benchmarks.pipeline.newsgen import Item, NewsSite, body_of
 from benchmarks.pipeline.prose import SECTIONS, WATCH_ACTORS, WATCH_QUERY
 from benchmarks.pipeline.routes import Resource, resolve
 from benchmarks.pipeline.site import empty_outlet_config
+from flows.loopback import LoopbackServer
 
 CONTROL = "/__bench/"
 _WATCH = parse_query(WATCH_QUERY)
@@ -44,19 +45,18 @@ def is_not_modified(headers: Any, etag: str, last_modified: datetime) -> bool:
     return last_modified.replace(microsecond=0) <= when
 
 
-class NewsServer:
+class NewsServer(LoopbackServer):
     """Serves a NewsSite on 127.0.0.1 from a background thread and counts what it served."""
 
     def __init__(self, site: NewsSite, port: int = 0) -> None:
+        super().__init__()
         self.site = site
-        self.port = port
+        self.wanted_port = port  # 0: a free one
         self.pid = os.getpid()
         self.counts: Counter[str] = Counter()  # "article 200", "feed 304", "other 404", …
         self.alerts = 0
         self.inbox: list[dict[str, str]] = []  # per received alert: title, url (its 3rd line)
         self.lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
@@ -64,32 +64,11 @@ class NewsServer:
         return self.site.base_url
 
     def start(self) -> Self:
-        """Listen on 127.0.0.1 (port 0: a free one) and serve in a daemon thread."""
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), _Handler, bind_and_activate=False)
-        server.request_queue_size = 256  # a crawler opens many connections at once
-        server.daemon_threads = True
-        server.allow_reuse_address = True
-        server.server_bind()
-        server.server_activate()
-        server.news = self  # type: ignore[attr-defined]
-        self._server = server
-        self.site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
-        self._thread.start()
+        """Listen on 127.0.0.1 and serve in a daemon thread."""
+        # A crawler opens many connections at once.
+        self.serve(_Handler, port=self.wanted_port, backlog=256)
+        self.site.base_url = f"http://127.0.0.1:{self.port}"
         return self
-
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     def count(self, kind: str, status: int) -> None:
         """Count one served request."""
@@ -175,7 +154,7 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path.startswith(CONTROL):
             self._control("GET", url.path, url.query)
             return
-        news: NewsServer = self.server.news  # type: ignore[attr-defined]
+        news: NewsServer = self.server.owner  # type: ignore[attr-defined]
         resource = resolve(news.site, url.path)
         if resource is None:
             news.count("other", 404)
@@ -194,7 +173,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._control("POST", url.path, url.query, body)
 
     def _control(self, method: str, path: str, query: str, body: bytes = b"") -> None:
-        news: NewsServer = self.server.news  # type: ignore[attr-defined]
+        news: NewsServer = self.server.owner  # type: ignore[attr-defined]
         answer = news.control(method, path, parse_qs(query), body)
         if answer is None:
             self._send(404, "text/plain", b"unknown control request")
